@@ -1,0 +1,241 @@
+"""Structure of a text: annex parts, preamble clauses under their verb, operative paragraphs, footnotes.
+
+Two conventions meet in the seeds. ITU texts put each verb on a line of its own (忆及,
+做出决议，请…) with lettered or numbered items below; UN texts open each paragraph with
+its verb (**又回顾**…) and number the operative ones ("1."). One line-based pass handles
+both: a heading line sets the verb, a marked line opens an item, a bold or known verb opens a
+UN paragraph, and a line that continues a sentence cut by a page break is merged back.
+Numbered items are operative, lettered ones preamble, unless their heading says otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..identifiers import Identifiers
+from ..model import AnnexPart, Provision, ProvisionKind
+from ..reference import Reference
+from ..sources import SourceText
+from .view import span
+
+_JUNK = re.compile(r"^(?:\d{2}-\d{5}\s+\d+/\d+|\d+/\d+|\\?_|---|\*\*\d+/\d+\*\*)$")
+_MARKER = re.compile(r"^(?:-\s+)?(?:\d+\t)?\*?(?P<m>[a-z]\)|[ivxl]+\)|\d{1,2}(?:\.|\))?)\*?(?=\s)\s*")
+_FOOTNOTE_LINE = re.compile(r"^(?:<sup>&</sup>lt;sup>|<sup>)(?P<sup>\\?\*|\d+)</sup>\s*|^(?P<plain>\d{1,2}) (?=第|见)|^(?P<uni>[¹²³⁴⁵⁶⁷⁸⁹])\s*")
+_FOOTNOTE_REF = re.compile(r"(?<!^)<sup>(\d+)</sup>|\$\^(\d+)\$|(?<=[\u4e00-\u9fff])([¹²³⁴⁵⁶⁷⁸⁹])")
+_BOLD_VERB = re.compile(r"^\s*\*\*([^*]{1,12})\*\*")
+_PART = re.compile(r"^\**意见(\d+)草案[:：]")
+_TERMINATORS = "，,；;。：:"
+_SUPERSCRIPT = {"¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9"}
+_MAX_HEADING = 40
+_LONG_LINE = 40
+
+#: Kinds of source document whose body is made of provisions.
+STRUCTURED_KINDS = frozenset({"declaration", "resolution", "draft resolution"})
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    raw: str
+
+    @property
+    def text(self) -> str:
+        return self.raw.strip()
+
+
+@dataclass
+class _Open:
+    """The provision being read, until the next one starts."""
+
+    kind: ProvisionKind
+    start: int
+    end: int
+    marker: str | None
+    verb: str | None
+    refs: list[str] = field(default_factory=list)
+
+
+def _lines(text: str, start: int, end: int) -> list[_Line]:
+    out, pos = [], start
+    for raw in text[start:end].split("\n"):
+        out.append(_Line(pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return out
+
+
+def _plain(text: str) -> str:
+    """A line without Markdown emphasis and list dashes, for comparing with verbs."""
+    return text.replace("**", "").lstrip("- ").strip()
+
+
+def annex_parts(source: SourceText, ref: Reference, ids: Identifiers) -> list[AnnexPart]:
+    """WTPF draft opinions in the annex of a report issued for a WTPF (003's Opinions 1–5)."""
+    conference = ref.conference_by_slug.get(source.entry.issued_for or "")
+    if source.entry.kind != "report" or conference is None or conference.organ != "wtpf":
+        return []
+    lines = _lines(source.text, 0, len(source.text))
+    heads = [(i, m) for i, line in enumerate(lines) if (m := _PART.match(line.text))]
+    parts = []
+    for k, (i, m) in enumerate(heads):
+        line = lines[i]
+        title = line.text[m.end():]
+        if line.text.startswith("**") and not line.text.endswith("**") and i + 1 < len(lines):
+            title += lines[i + 1].text
+        end = lines[heads[k + 1][0]].start if k + 1 < len(heads) else len(source.text)
+        number = int(m.group(1))
+        parts.append(
+            AnnexPart(
+                iri=ids.wtpf_opinion(conference.year, number),
+                number=number,
+                title=re.sub(r"\s+", "", title.replace("**", "")),
+                span=span(source, line.start, end),
+            )
+        )
+    return parts
+
+
+class _Reader:
+    """Reads the provisions of one container (a document body or an annex part)."""
+
+    def __init__(self, source: SourceText, ref: Reference, container: str, family: str) -> None:
+        self.source = source
+        self.container = container
+        self.un_style = family == "un"
+        vocab = ref.vocabulary
+        self.preamble_verbs = sorted(vocab.preamble_verbs, key=len, reverse=True)
+        self.operative_verbs = sorted(vocab.operative_verbs, key=len, reverse=True)
+        self.out: list[Provision] = []
+        self.footnotes: list[Provision] = []
+        self.open: _Open | None = None
+        self.verb: str | None = None
+        self.section: ProvisionKind = "preamble"
+        self.after_heading = False
+
+    # ---------------------------------------------------------------- classification
+    def _heading(self, text: str) -> str | None:
+        plain = _plain(text).rstrip("，,:：")
+        if not plain or len(plain) > _MAX_HEADING or _MARKER.match(text) or plain[-1:] in "。；;":
+            return None
+        if plain in self.preamble_verbs:
+            return plain
+        if not self.un_style and any(plain.startswith(v) for v in self.operative_verbs):
+            return plain
+        return None
+
+    def _leading_verb(self, text: str) -> str | None:
+        bold = _BOLD_VERB.match(text)
+        if bold:
+            return bold.group(1).strip()
+        plain = _plain(text)
+        return next((v for v in (*self.preamble_verbs, *self.operative_verbs) if plain.startswith(v)), None)
+
+    # ---------------------------------------------------------------- state changes
+    def _close(self) -> None:
+        if self.open is None:
+            return
+        o, self.open = self.open, None
+        self.out.append(
+            Provision(
+                kind=o.kind,
+                container=self.container,
+                sequence=len(self.out) + 1,
+                marker=o.marker,
+                verb=o.verb,
+                span=span(self.source, o.start, o.end),
+                footnote_refs=tuple(dict.fromkeys(o.refs)),
+            )
+        )
+
+    def _refs(self, raw: str) -> list[str]:
+        return [_SUPERSCRIPT.get(g, g) for m in _FOOTNOTE_REF.finditer(raw) for g in m.groups() if g]
+
+    def _footnote(self, line: _Line, marker: str) -> None:
+        self.footnotes.append(
+            Provision(
+                kind="footnote",
+                container=self.container,
+                sequence=len(self.footnotes) + 1,
+                marker=marker,
+                span=span(self.source, line.start, line.end),
+            )
+        )
+
+    def feed(self, line: _Line) -> None:
+        text = line.text
+        if not text or _JUNK.match(text) or text.startswith("#"):
+            return
+        fn = _FOOTNOTE_LINE.match(line.raw.lstrip())
+        if fn:
+            marker = (fn.group("sup") or "").lstrip("\\") or fn.group("plain") or _SUPERSCRIPT[fn.group("uni")]
+            self._footnote(line, marker)
+            return
+        heading = self._heading(text)
+        if heading:
+            self._close()
+            self.verb = heading
+            self.section = "preamble" if heading in self.preamble_verbs else "operative"
+            self.after_heading = True
+            return
+        marked = _MARKER.match(text)
+        o = self.open
+        continues = o is not None and not marked and self._unfinished(o)
+        if continues:
+            o.end = line.end
+            o.refs += self._refs(line.raw)
+            return
+        self._close()
+        marker = marked.group("m").rstrip(".") if marked else None
+        numeric = bool(marker and marker.rstrip(")").isdigit())
+        if self.un_style:
+            if numeric:
+                self.section = "operative"
+            kind: ProvisionKind = self.section
+            verb = self._leading_verb(text[marked.end():] if marked else text)
+        else:
+            kind = "operative" if (numeric or self.section == "operative") else "preamble"
+            if numeric and self.verb is None:
+                self.section = "operative"
+            verb = self.verb
+        self.open = _Open(kind, line.start, line.end, marker, verb, self._refs(line.raw))
+        self.after_heading = False
+
+    def _unfinished(self, o: _Open) -> bool:
+        """A provision whose last line stops mid-sentence (a page break cut it)."""
+        tail = self.source.text[o.start:o.end].rstrip().replace("**", "").rstrip()
+        return bool(tail) and tail[-1] not in _TERMINATORS and not tail.endswith("</sup>")
+
+    def finish(self) -> list[Provision]:
+        self._close()
+        return self.out + self.footnotes
+
+
+def _body_start(lines: list[_Line], reader: _Reader) -> int:
+    """Index of the first body line: a heading, a verb-led paragraph, or a long sentence."""
+    for i, line in enumerate(lines):
+        text = line.text
+        if not text or text.startswith("#"):
+            continue
+        if reader._heading(text) or (reader.un_style and reader._leading_verb(text)):
+            return i
+        plain = _plain(text)
+        if len(plain) >= _LONG_LINE and plain[-1] in "。；;":
+            return i
+    return len(lines)
+
+
+def provisions(
+    source: SourceText, ref: Reference, containers: list[tuple[str, int, int]], family: str
+) -> list[Provision]:
+    """Provisions of every ``(container IRI, start, end)`` region of ``source``."""
+    out: list[Provision] = []
+    for iri, start, end in containers:
+        reader = _Reader(source, ref, iri, family)
+        lines = _lines(source.text, start, end)
+        skip_first = 1 if _PART.match(lines[0].text) else 0
+        body = lines[skip_first:]
+        for line in body[_body_start(body, reader):]:
+            reader.feed(line)
+        out.extend(reader.finish())
+    return out
