@@ -169,7 +169,8 @@ class _Reader:
         fn = _FOOTNOTE_LINE.match(line.raw.lstrip())
         if fn:
             marker = (fn.group("sup") or "").lstrip("\\") or fn.group("plain") or _SUPERSCRIPT[fn.group("uni")]
-            self._footnote(line, marker)
+            if marker.isdigit():  # the unnumbered author's note (*) is not a numbered footnote
+                self._footnote(line, marker)
             return
         heading = self._heading(text)
         if heading:

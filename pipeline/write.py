@@ -1,0 +1,120 @@
+"""Write the dumps (Turtle, N-Triples, TriG, JSON-LD, VoID/DCAT) byte-identically and atomically.
+
+Determinism: quads are de-duplicated and sorted before serializing, and nothing time- or
+machine-dependent is written. Atomicity: everything goes to a sibling temporary folder which
+replaces the output folder only once complete, so a failed build leaves the previous output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
+
+from .identifiers import Identifiers
+from .rdf_map import DCT, PREFIXES, RDF, RDFS, XSD
+
+log = logging.getLogger(__name__)
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+DUMPS = {
+    "wsis-kg.ttl": (RdfFormat.TURTLE, "text/turtle"),
+    "wsis-kg.nt": (RdfFormat.N_TRIPLES, "application/n-triples"),
+    "wsis-kg.trig": (RdfFormat.TRIG, "application/trig"),
+    "wsis-kg.jsonld": (RdfFormat.JSON_LD, "application/ld+json"),
+}
+
+
+def _key(q: Quad | Triple) -> tuple[str, ...]:
+    g = str(q.graph_name) if isinstance(q, Quad) else ""
+    return (g, str(q.subject), str(q.predicate), str(q.object))
+
+
+def canonical(quads: list[Quad]) -> tuple[list[Quad], list[Triple]]:
+    """Sorted unique quads, and the sorted unique triples of their union (the default-graph view)."""
+    unique = sorted(set(quads), key=_key)
+    triples = sorted({Triple(q.subject, q.predicate, q.object) for q in unique}, key=_key)
+    return unique, triples
+
+
+def void_description(ids: Identifiers, quads: list[Quad], triples: list[Triple], files: dict[str, bytes]) -> list[Triple]:
+    """VoID/DCAT description with counts, without blank nodes."""
+    ds = NamedNode(ids.dataset())
+    n = lambda v: Literal(str(v), datatype=NamedNode(XSD + "integer"))  # noqa: E731
+    out = [
+        Triple(ds, NamedNode(RDF + "type"), NamedNode(VOID + "Dataset")),
+        Triple(ds, NamedNode(RDF + "type"), NamedNode(DCAT + "Dataset")),
+        Triple(ds, NamedNode(DCT + "title"), Literal("wsis-kg: knowledge graph of digital-development policy", language="en")),
+        Triple(ds, NamedNode(DCT + "title"), Literal("wsis-kg：数字发展政策知识图谱", language="zh")),
+        Triple(ds, NamedNode(VOID + "triples"), n(len(triples))),
+        Triple(ds, NamedNode(VOID + "entities"), n(len({t.subject for t in triples}))),
+    ]
+    classes = Counter(t.object for t in triples if t.predicate == NamedNode(RDF + "type"))
+    for cls, count in sorted(classes.items(), key=lambda kv: str(kv[0])):
+        part = NamedNode(f"{ids.dataset()}/class/{hashlib.sha1(cls.value.encode()).hexdigest()[:12]}")
+        out += [
+            Triple(ds, NamedNode(VOID + "classPartition"), part),
+            Triple(part, NamedNode(VOID + "class"), cls),
+            Triple(part, NamedNode(VOID + "entities"), n(count)),
+        ]
+    graphs = Counter(q.graph_name for q in quads)
+    for graph, count in sorted(graphs.items(), key=lambda kv: str(kv[0])):
+        out += [
+            Triple(ds, NamedNode(VOID + "subset"), graph),
+            Triple(graph, NamedNode(RDF + "type"), NamedNode(VOID + "Dataset")),
+            Triple(graph, NamedNode(VOID + "triples"), n(count)),
+        ]
+    for name, data in sorted(files.items()):
+        dist = NamedNode(f"{ids.dataset()}/distribution/{name}")
+        out += [
+            Triple(ds, NamedNode(DCAT + "distribution"), dist),
+            Triple(dist, NamedNode(RDF + "type"), NamedNode(DCAT + "Distribution")),
+            Triple(dist, NamedNode(RDFS + "label"), Literal(name)),
+            Triple(dist, NamedNode(DCAT + "mediaType"), Literal(DUMPS[name][1])),
+            Triple(dist, NamedNode(DCAT + "byteSize"), n(len(data))),
+            Triple(dist, NamedNode("http://spdx.org/rdf/terms#checksumValue"), Literal(hashlib.sha256(data).hexdigest())),
+        ]
+    return sorted(out, key=_key)
+
+
+def render(ids: Identifiers, quads: list[Quad]) -> dict[str, bytes]:
+    """Every output file's bytes, by file name."""
+    unique, triples = canonical(quads)
+    prefixes = {**PREFIXES, "id": ids.id("")}
+    files: dict[str, bytes] = {}
+    for name, (fmt, _) in DUMPS.items():
+        data = unique if fmt.supports_datasets else triples
+        kwargs = {"prefixes": prefixes} if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG) else {}
+        files[name] = serialize(data, format=fmt, **kwargs)
+    void = void_description(ids, unique, triples, files)
+    files["void.ttl"] = serialize(void, format=RdfFormat.TURTLE, prefixes={"void": VOID, "dcat": DCAT, **PREFIXES})
+    return files
+
+
+def write_atomically(out: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` into ``out`` so that readers see the old folder or the new one, never a mix."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        for name, data in sorted(files.items()):
+            (tmp / name).write_bytes(data)
+        if out.exists():
+            out.rename(old)
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old.exists() and not out.exists():
+            old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    log.info("wrote %d files to %s", len(files), out)
