@@ -1,0 +1,141 @@
+"""``wsis-kg``: a thin command line over the library (build, validate, query, stats).
+
+Examples::
+
+    wsis-kg build                         # seeds/documents → dist/ (validated)
+    wsis-kg build --documents my-texts --out out/
+    wsis-kg validate dist/wsis-kg.ttl     # SHACL report of any dump
+    wsis-kg query --list
+    wsis-kg query citing-instrument --param work=https://w3id.org/wsis-kg/id/itu/pp/res/71
+    wsis-kg stats
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import sys
+from pathlib import Path
+
+from . import layout
+from .errors import WsisKgError
+from .identifiers import Identifiers
+
+log = logging.getLogger("wsis-kg")
+
+
+def _ids(args: argparse.Namespace) -> Identifiers:
+    if getattr(args, "base", None):
+        return Identifiers(args.base if args.base.endswith("/") else args.base + "/")
+    return Identifiers.from_environment()
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    result = build(args.documents, args.out, _ids(args), validate=not args.no_validate)
+    for w in result.warnings:
+        log.warning("%s", w)
+    log.info("built %s in %.2f s (%d warnings; see %s/build-report.txt)", args.out, result.seconds, len(result.warnings), args.out)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate_file
+
+    problems = validate_file(args.dump)
+    if problems:
+        for p in problems:
+            print(p)
+        log.error("%s does not conform: %d violations", args.dump, len(problems))
+        return 1
+    log.info("%s conforms to shapes/", args.dump)
+    return 0
+
+
+def _params(values: list[str]) -> dict[str, str]:
+    out = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise WsisKgError(f"--param takes name=value, got {item!r}")
+        out[name] = value
+    return out
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from .query import get_query, list_queries, open_store, run
+
+    if args.list or not args.name:
+        for q in list_queries():
+            params = ", ".join(f"{p.name} ({p.type})" for p in q.params) or "no parameters"
+            print(f"{q.name}: {q.title} [{params}]\n    {q.description}")
+        return 0
+    dump = args.out / "wsis-kg.trig"
+    if not dump.is_file():
+        raise WsisKgError(f"{dump} not found: run `wsis-kg build` first")
+    names, rows = run(open_store(dump), get_query(args.name), _params(args.param), _ids(args))
+    writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
+    writer.writerow(names)
+    writer.writerows(rows)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from pyoxigraph import RdfFormat, parse
+
+    void = args.out / "void.ttl"
+    if not void.is_file():
+        raise WsisKgError(f"{void} not found: run `wsis-kg build` first")
+    for t in parse(path=str(void), format=RdfFormat.TURTLE):
+        if t.predicate.value.endswith(("#triples", "#entities")):
+            print(f"{t.subject.value}\t{t.predicate.value.rsplit('#', 1)[1]}\t{t.object.value}")
+    report = args.out / "build-report.txt"
+    if report.is_file():
+        print(report.read_text(encoding="utf-8"), end="")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="wsis-kg", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="extract, map, validate and write the dumps", description="Read a folder of texts with a manifest.yaml, extract facts, validate against shapes/ and write Turtle, N-Triples, TriG, JSON-LD, void.ttl and build-report.txt. The previous output stays untouched if anything fails.")
+    b.add_argument("--documents", type=Path, default=layout.DOCUMENTS, help="folder of .txt files and manifest.yaml (default: seeds/documents)")
+    b.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="output folder (default: dist/)")
+    b.add_argument("--base", help="dataset base IRI (default: $WSIS_KG_BASE or https://w3id.org/wsis-kg/)")
+    b.add_argument("--no-validate", action="store_true", help="skip SHACL validation (the dumps are still strictly parsed)")
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("validate", help="validate a dump against shapes/ with pyshacl", description="Print one line per SHACL violation (focus node | path | message); exit 1 if any.")
+    v.add_argument("dump", type=Path, nargs="?", default=layout.DEFAULT_OUT / "wsis-kg.nt", help="a .nt or .ttl dump (default: dist/wsis-kg.nt)")
+    v.set_defaults(func=cmd_validate)
+
+    q = sub.add_parser("query", help="run a canned query on the built graph", description="Run queries/NAME.rq on dist/ (embedded, no server) and print tab-separated rows. Parameters are checked against their declared type.")
+    q.add_argument("name", nargs="?", help="query name (file name without .rq); omit to list them")
+    q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a declared parameter, e.g. code=C5 (repeatable)")
+    q.add_argument("--list", action="store_true", help="list canned queries with their parameters")
+    q.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="folder of the built dumps (default: dist/)")
+    q.set_defaults(func=cmd_query)
+
+    s = sub.add_parser("stats", help="counts from void.ttl and the build report")
+    s.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="folder of the built dumps (default: dist/)")
+    s.set_defaults(func=cmd_stats)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
+    logging.getLogger("pyshacl").setLevel(logging.WARNING)
+    try:
+        return args.func(args)
+    except WsisKgError as exc:
+        log.error("%s", exc)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
