@@ -1,0 +1,146 @@
+"""Build outputs: deterministic, strict, blank-node free, atomic; bad input named by file and line."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pyoxigraph import BlankNode, RdfFormat, parse
+
+from pipeline import layout
+from pipeline.build import build
+from pipeline.errors import InputError
+from pipeline.identifiers import ONTOLOGY_NS, Identifiers
+from pipeline.write import DUMPS
+
+IDS = Identifiers()
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    first = built[0].files
+    second = build(layout.DOCUMENTS, tmp_path / "again", IDS).files
+    assert first.keys() == second.keys()
+    for name in first:
+        assert first[name] == second[name], f"{name} differs between two builds"
+
+
+@pytest.mark.parametrize("name", sorted(DUMPS))
+def test_dumps_parse_strictly_without_blank_nodes(built, name):
+    fmt = DUMPS[name][0]
+    quads = list(parse(built[0].files[name], format=fmt))
+    assert len(quads) > 10_000
+    for q in quads:
+        assert not isinstance(q.subject, BlankNode) and not isinstance(q.object, BlankNode)
+
+
+def test_trig_has_one_graph_per_document_plus_reference(built):
+    graphs = {q.graph_name.value for q in parse(built[0].files["wsis-kg.trig"], format=RdfFormat.TRIG)}
+    keys = [ex.key for ex in built[0].extractions]
+    assert graphs == {IDS.graph(k) for k in keys} | {IDS.graph("reference")}
+
+
+def test_void_counts_match_the_dump(built):
+    void = built[0].files["void.ttl"].decode()
+    triples = sum(1 for _ in parse(built[0].files["wsis-kg.nt"], format=RdfFormat.N_TRIPLES))
+    assert f"void:triples {triples}" in void
+
+
+def test_data_uses_no_undeclared_term_of_ours(built):
+    ontology = (layout.ONTOLOGY / "wsis-kg.ttl").read_text(encoding="utf-8")
+    declared = set(re.findall(r"\bwsis:([A-Za-z0-9]+)\s+a\s", ontology))
+    used = set(re.findall(re.escape(ONTOLOGY_NS) + r"([A-Za-z0-9]+)", built[0].files["wsis-kg.nt"].decode()))
+    assert used - declared == set(), "declare these terms in ontology/wsis-kg.ttl"
+
+
+def _docs(tmp_path: Path, texts: dict[str, bytes], manifest: str | None = None) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, data in texts.items():
+        (folder / name).write_bytes(data)
+    entries = manifest or "".join(
+        f"  - {{file: {name}, key: itu/doc/T{i}, kind: report, language: zh, title_zh: 测试, title_en: Test}}\n"
+        for i, name in enumerate(texts)
+    )
+    (folder / "manifest.yaml").write_text("documents:\n" + entries, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture()
+def previous(built, tmp_path) -> Path:
+    """An output folder holding a good previous build."""
+    out = tmp_path / "out"
+    shutil.copytree(built[1], out)
+    return out
+
+
+def _unchanged(out: Path, built) -> None:
+    assert (out / "wsis-kg.ttl").read_bytes() == built[0].files["wsis-kg.ttl"]
+
+
+@pytest.mark.parametrize(
+    ("texts", "message", "line"),
+    [
+        ({"a.txt": b""}, "the document is empty", None),
+        ({"a.txt": "第一行\n第二行\n".encode() + b"\xff\xfe bad\n"}, "not valid utf-8", 3),
+    ],
+)
+def test_bad_text_is_named_and_previous_output_kept(tmp_path, previous, built, texts, message, line):
+    with pytest.raises(InputError) as err:
+        build(_docs(tmp_path, texts), previous, IDS)
+    assert err.value.path.name == "a.txt" and message in str(err.value) and err.value.line == line
+    _unchanged(previous, built)
+
+
+def test_file_without_manifest_entry(tmp_path, previous, built):
+    folder = _docs(tmp_path, {"a.txt": "正文。".encode()})
+    (folder / "stray.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="no entry in manifest.yaml") as err:
+        build(folder, previous, IDS)
+    assert err.value.path.name == "stray.txt"
+    _unchanged(previous, built)
+
+
+def test_manifest_lists_missing_document(tmp_path, previous, built):
+    manifest = "  - {file: gone.txt, key: itu/doc/X, kind: report, language: zh, title_zh: 测试, title_en: Test}\n"
+    with pytest.raises(InputError, match="listed but not present"):
+        build(_docs(tmp_path, {}, manifest), previous, IDS)
+    _unchanged(previous, built)
+
+
+def test_bom_is_stripped_and_gb18030_only_when_declared(tmp_path):
+    from pipeline.sources import read_folder
+
+    text = "理事会通过了第637号决定（C24）。"
+    folder = _docs(tmp_path, {"a.txt": b"\xef\xbb\xbf" + text.encode()})
+    assert read_folder(folder)[0].text == text
+    gb = tmp_path / "gb"
+    gb.mkdir()
+    (gb / "b.txt").write_bytes(text.encode("gb18030"))
+    entry = "  - {file: b.txt, key: itu/doc/Y, kind: report, language: zh, title_zh: 测试, title_en: Test, encoding: gb18030}\n"
+    (gb / "manifest.yaml").write_text("documents:\n" + entry, encoding="utf-8")
+    assert read_folder(gb)[0].text == text
+    (gb / "manifest.yaml").write_text("documents:\n" + entry.replace(", encoding: gb18030", ""), encoding="utf-8")
+    with pytest.raises(InputError, match="not valid utf-8"):
+        read_folder(gb)
+
+
+def test_full_width_digits_fold_in_identifiers_but_not_in_evidence(tmp_path):
+    text = "忆及\n\n- a) 有关战略规划的全权代表大会第７１号决议（２０１８年，迪拜，修订版）；\n"
+    manifest = "  - {file: a.txt, key: itu/wtdc/res/99/2022, kind: resolution, language: zh, title_zh: 测试, title_en: Test, adopted_by: wtdc-22}\n"
+    out = tmp_path / "out"
+    result = build(_docs(tmp_path, {"a.txt": text.encode()}, manifest), out, IDS)
+    (c,) = result.extractions[0].citations
+    assert c.cited.iri == IDS.itu_version("pp", "res", 71, 2018)
+    assert c.span.exact == "第７１号决议（２０１８年，迪拜，修订版）"
+    assert c.verb == "忆及"
+
+
+def test_unknown_citation_form_is_a_warning_with_line(tmp_path):
+    text = "忆及\n\n- a) 第2号决议的规定；\n"
+    manifest = "  - {file: a.txt, key: itu/wtdc/res/98/2022, kind: resolution, language: zh, title_zh: 测试, title_en: Test}\n"
+    result = build(_docs(tmp_path, {"a.txt": text.encode()}, manifest), tmp_path / "out", IDS)
+    assert [str(w) for w in result.warnings] == [
+        "a.txt:3: cannot tell which ITU organ adopted '第2号决议' (no organ named before it, no year and place)"
+    ]
