@@ -83,14 +83,21 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from pyoxigraph import RdfFormat, parse
+    from pyoxigraph import RdfFormat, Store
 
     void = args.out / "void.ttl"
     if not void.is_file():
         raise WsisKgError(f"{void} not found: run `wsis-kg build` first")
-    for t in parse(path=str(void), format=RdfFormat.TURTLE):
-        if t.predicate.value.endswith(("#triples", "#entities")):
-            print(f"{t.subject.value}\t{t.predicate.value.rsplit('#', 1)[1]}\t{t.object.value}")
+    store = Store()
+    store.bulk_load(path=str(void), format=RdfFormat.TURTLE)
+    query = """PREFIX void: <http://rdfs.org/ns/void#>
+        SELECT ?what ?count WHERE {
+          { ?d void:subset ?what . ?what void:triples ?count }
+          UNION { ?d void:classPartition ?p . ?p void:class ?what ; void:entities ?count }
+          UNION { ?what void:triples ?count FILTER NOT EXISTS { ?x void:subset ?what } }
+        } ORDER BY ?what"""
+    for row in store.query(query):
+        print(f"{row['what'].value}\t{row['count'].value}")
     report = args.out / "build-report.txt"
     if report.is_file():
         print(report.read_text(encoding="utf-8"), end="")
