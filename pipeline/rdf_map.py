@@ -218,7 +218,8 @@ class Mapper:
                 g.types(iri, SCHEMA + "Event", W + "Meeting")
                 label_en = f"{mt.label} ({mt.start.year})"
                 g.labels(iri, f"{mt.label}（{mt.start.year}年）", label_en)
-                g.add(iri, SCHEMA + "organizer", ids.org("bdt")) if mt.region else None
+                if mt.region:  # the text says BDT organized each regional preparatory meeting
+                    g.add(iri, SCHEMA + "organizer", ids.org("bdt"))
             g.add(iri, SCHEMA + "startDate", _lit(mt.start.isoformat(), datatype="date"))
             g.add(iri, SCHEMA + "endDate", _lit(mt.end.isoformat(), datatype="date"))
             if mt.city:

@@ -274,6 +274,7 @@ class Reference(BaseModel):
         names = [(n, s) for s in self.sub_lines for n in [s.label_zh, *s.aliases_zh]]
         return sorted(names, key=lambda item: (-len(item[0]), item[0]))
 
+    @cached_property
     def organ_prefix_regex(self) -> re.Pattern[str]:
         """Alternation of organ prefixes, longest first, for the words before 第N号."""
         texts = sorted({p.text for p in self.vocabulary.itu_organ_prefixes}, key=lambda t: (-len(t), t))

@@ -135,7 +135,7 @@ def _names_version(paren: str | None) -> bool:
 def _prefix_before(ctx: CitationContext, start: int) -> str | None:
     """The organ words nearest before ``start`` in the same sentence (全权代表大会, 本届大会, …)."""
     left, _ = sentence_bounds(ctx.view, start, start)
-    hits = list(ctx.ref.organ_prefix_regex().finditer(ctx.view, left, start))
+    hits = list(ctx.ref.organ_prefix_regex.finditer(ctx.view, left, start))
     return hits[-1].group() if hits else None
 
 

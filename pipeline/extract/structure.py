@@ -111,7 +111,6 @@ class _Reader:
         self.open: _Open | None = None
         self.verb: str | None = None
         self.section: ProvisionKind = "preamble"
-        self.after_heading = False
 
     # ---------------------------------------------------------------- classification
     def _heading(self, text: str) -> str | None:
@@ -177,7 +176,6 @@ class _Reader:
             self._close()
             self.verb = heading
             self.section = "preamble" if heading in self.preamble_verbs else "operative"
-            self.after_heading = True
             return
         marked = _MARKER.match(text)
         o = self.open
@@ -200,7 +198,6 @@ class _Reader:
                 self.section = "operative"
             verb = self.verb
         self.open = _Open(kind, line.start, line.end, marker, verb, self._refs(line.raw))
-        self.after_heading = False
 
     def _unfinished(self, o: _Open) -> bool:
         """A provision whose last line stops mid-sentence (a page break cut it)."""
