@@ -52,6 +52,7 @@ class AnnexPart(_Record):
 
     iri: str = Field(description="IRI of the part (e.g. id/itu/wtpf/2021/opinion/3).")
     number: int = Field(ge=1, description="Its number (Opinion 3 → 3).")
+    year: int = Field(description="Year of the forum the part belongs to (WTPF-21 → 2021).")
     title: str = Field(min_length=1, description="Its title as printed, markup removed.")
     span: Span = Field(description="From its heading to the end of the part.")
 

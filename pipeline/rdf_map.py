@@ -187,7 +187,7 @@ class Mapper:
             g.add(s, PROV + "wasDerivedFrom", ids.span(text, sp.start, sp.end))
 
         for part in ex.parts:
-            self._instrument(g, Instrument(kind="wtpf_opinion", iri=part.iri, number=str(part.number), organ="wtpf", year=int(part.iri.split("/")[-3])))
+            self._instrument(g, Instrument(kind="wtpf_opinion", iri=part.iri, number=str(part.number), organ="wtpf", year=part.year))
             g.add(part.iri, DCT + "isPartOf", doc)
             g.add(part.iri, DCT + "title", _lit(part.title, "zh"))
         provision_iris = self._provisions(g, ex, prov)

@@ -28,6 +28,7 @@ from ..identifiers import Identifiers, clean_symbol
 from ..model import BuildWarning, Citation, Instrument, Provision
 from ..reference import Conference, Reference
 from ..sources import SourceText
+from .structure import provision_at
 from .view import sentence_bounds, span
 
 _UN_NUMBER = r"(?:ES-\d+/\d+|\d{1,4}/\d+|\d{1,3}\s*[A-Z]\s*\([IVXLC]+\))"
@@ -89,15 +90,14 @@ class _Found:
 
 def _provision_at(provisions: tuple[Provision, ...], offset: int) -> tuple[int | None, str | None]:
     """Index and clause verb of the provision holding ``offset``; footnotes take their caller's verb."""
-    for i, p in enumerate(provisions):
-        if p.span.start <= offset < p.span.end:
-            if p.kind == "footnote":
-                caller = next(
-                    (q for q in provisions if q.container == p.container and p.marker in q.footnote_refs), None
-                )
-                return i, caller.verb if caller else None
-            return i, p.verb
-    return None, None
+    i = provision_at(provisions, offset)
+    if i is None:
+        return None, None
+    p = provisions[i]
+    if p.kind != "footnote":
+        return i, p.verb
+    caller = next((q for q in provisions if q.container == p.container and p.marker in q.footnote_refs), None)
+    return i, caller.verb if caller else None
 
 
 def _un_resolution(ids: Identifiers, raw: str) -> Instrument:

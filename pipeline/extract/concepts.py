@@ -15,15 +15,12 @@ from collections.abc import Callable
 from ..model import ConceptMention, Provision
 from ..reference import Reference
 from ..sources import SourceText
+from .structure import provision_at
 from .view import sentence_bounds, span
 
 _CODE = re.compile(r"(?<![A-Za-z0-9])C(1[01]|[1-9])(?![0-9/])")
 _AFTER_C7 = re.compile(r"\s*(?:行动方面)?\s*\((?P<inner>[^()]{1,20})\)")
 _SDG = re.compile(r"(?:可持续发展目标\s*(?:\(SDG\)\s*)?|SDG\s*)(?P<goal>1[0-7]|[1-9])(?![0-9])")
-
-
-def _provision_index(provisions: tuple[Provision, ...], offset: int) -> int | None:
-    return next((i for i, p in enumerate(provisions) if p.span.start <= offset < p.span.end), None)
 
 
 def extract_mentions(
@@ -46,7 +43,7 @@ def extract_mentions(
                 code=code,
                 span=span(source, start, end),
                 sentence=span(source, left, right),
-                provision=_provision_index(provisions, start),
+                provision=provision_at(provisions, start),
             )
         )
 

@@ -89,6 +89,7 @@ def annex_parts(source: SourceText, ref: Reference, ids: Identifiers) -> list[An
             AnnexPart(
                 iri=ids.wtpf_opinion(conference.year, number),
                 number=number,
+                year=conference.year,
                 title=re.sub(r"\s+", "", title.replace("**", "")),
                 span=span(source, line.start, end),
             )
@@ -207,6 +208,11 @@ class _Reader:
     def finish(self) -> list[Provision]:
         self._close()
         return self.out + self.footnotes
+
+
+def provision_at(provisions: tuple[Provision, ...], offset: int) -> int | None:
+    """Index of the provision whose span holds ``offset`` (None outside every provision)."""
+    return next((i for i, p in enumerate(provisions) if p.span.start <= offset < p.span.end), None)
 
 
 def _body_start(lines: list[_Line], reader: _Reader) -> int:
