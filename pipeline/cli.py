@@ -1,4 +1,4 @@
-"""``wsis-kg``: a thin command line over the library (build, validate, query, stats).
+"""``wsis-kg``: a thin command line over the library.
 
 Examples::
 
@@ -8,6 +8,9 @@ Examples::
     wsis-kg query --list
     wsis-kg query citing-instrument --param work=https://w3id.org/wsis-kg/id/itu/pp/res/71
     wsis-kg stats
+    wsis-kg serve                         # Oxigraph on http://127.0.0.1:7878, read-only
+    wsis-kg load --endpoint http://127.0.0.1:7878      # into a writable store, atomically
+    wsis-kg query itu-roles --param code=C5 --endpoint http://127.0.0.1:7878/query
 """
 
 from __future__ import annotations
@@ -72,13 +75,95 @@ def cmd_query(args: argparse.Namespace) -> int:
             params = ", ".join(f"{p.name} ({p.type})" for p in q.params) or "no parameters"
             print(f"{q.name}: {q.title} [{params}]\n    {q.description}")
         return 0
+    if args.endpoint:
+        from .query import run_remote
+
+        names, rows = run_remote(_endpoint(args), get_query(args.name), _params(args.param), _ids(args))
+        _print_rows(names, rows)
+        return 0
     dump = args.out / "wsis-kg.trig"
     if not dump.is_file():
         raise WsisKgError(f"{dump} not found: run `wsis-kg build` first")
     names, rows = run(open_store(dump), get_query(args.name), _params(args.param), _ids(args))
+    _print_rows(names, rows)
+    return 0
+
+
+def _print_rows(names: list[str], rows: list[tuple[str, ...]]) -> None:
     writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
     writer.writerow(names)
     writer.writerows(rows)
+
+
+def _endpoint(args: argparse.Namespace):
+    from .endpoint import Endpoint
+
+    return Endpoint.from_url(args.endpoint, update_url=getattr(args, "update_endpoint", None), store_url=getattr(args, "store_endpoint", None), timeout=args.timeout)
+
+
+def _stop_on_sigterm() -> None:
+    """Let ``kill`` (SIGTERM, as sent by service managers) stop us as cleanly as Ctrl-C does."""
+    import signal
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import time
+
+    from .server import BUILD_MARKER, LOOPBACK, OxigraphServer, default_store, prepare_store
+
+    if args.host not in LOOPBACK:
+        log.warning(
+            "binding %s: anyone who can reach this address can run queries, and Oxigraph runs SERVICE "
+            "and LOAD against any address they name, including services only this machine can see",
+            args.host,
+        )
+    if args.writable:
+        log.warning("read-write server: anyone who can reach it can change or delete the graph")
+    store = args.store or default_store()
+    prepare_store(store, args.out, _ids(args))
+    if args.writable:  # its content may change: a later serve must not trust the marker
+        (store / BUILD_MARKER).unlink(missing_ok=True)
+    server = OxigraphServer(store, host=args.host, port=args.port, read_only=not args.writable, timeout_s=args.timeout)
+    _stop_on_sigterm()
+    with server:
+        print(f"SPARQL endpoint: {server.query_url}", flush=True)
+        print(f"query UI:        {server.root}/", flush=True)
+        if args.writable:
+            print(f"updates:         {server.root}/update   graph store: {server.root}/store", flush=True)
+        print("press Ctrl-C to stop", flush=True)
+        try:
+            while server.process.poll() is None:
+                time.sleep(0.2)
+        except KeyboardInterrupt:
+            log.info("stopping")
+            return 0
+    log.error("oxigraph stopped by itself with exit code %s", server.process.returncode)
+    return 1
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from .load import load, plan_from_dumps
+
+    ids = _ids(args)
+    plan = plan_from_dumps(args.out, ids)
+    endpoint = _endpoint(args)
+    step = max(1, (len(plan.graphs) + 1) // 20)
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % step == 0:
+            log.info("staged %d/%d graphs", done, total)
+
+    report = load(endpoint, plan, ids, min_ratio=args.min_ratio, progress=progress)
+    log.info(
+        "loaded %d triples in %d graphs into %s in %.2f s (%.0f triples/s); replaced %d triples, dropped %d graphs",
+        report.triples, report.graphs, endpoint.store_url, report.seconds, report.triples / report.seconds,
+        report.replaced_triples, report.dropped_graphs,
+    )  # fmt: skip
     return 0
 
 
@@ -125,7 +210,43 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a declared parameter, e.g. code=C5 (repeatable)")
     q.add_argument("--list", action="store_true", help="list canned queries with their parameters")
     q.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="folder of the built dumps (default: dist/)")
+    q.add_argument("--endpoint", metavar="URL", help="run on a SPARQL endpoint instead, e.g. http://127.0.0.1:7878/query (POST, JSON)")
+    q.add_argument("--timeout", type=float, default=60, help="seconds to wait for the endpoint (default: 60)")
     q.set_defaults(func=cmd_query)
+
+    sv = sub.add_parser(
+        "serve",
+        help="start an Oxigraph SPARQL server on the built graph",
+        description="Load dist/ into a store folder (reused when it already holds this build) and serve it "
+        "with Oxigraph, read-only, on 127.0.0.1. Oxigraph runs SERVICE and LOAD against any address a "
+        "query names; keep it on loopback unless you have read the README's section on exposure.",
+    )
+    sv.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="folder of the built dumps (default: dist/)")
+    sv.add_argument("--store", type=Path, default=None, help="store folder (default: store/ in the checkout)")
+    sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
+    sv.add_argument("--timeout", type=int, default=30, help="server-side limit per query, seconds (default: 30)")
+    sv.add_argument("--writable", action="store_true", help="accept updates and Graph Store writes (for `wsis-kg load`)")
+    sv.add_argument("--base", help="dataset base IRI (default: $WSIS_KG_BASE or https://w3id.org/wsis-kg/)")
+    sv.set_defaults(func=cmd_serve)
+
+    ld = sub.add_parser(
+        "load",
+        help="replace the graph in a SPARQL 1.1 store, atomically",
+        description="Push dist/ into a store over the Graph Store Protocol: stage every graph under "
+        "{base}staging/, check the counts against void.ttl, then switch in one update request. "
+        "Readers see the old graph or the new one, never a mix; an interrupted load is cleaned up by "
+        "the next one. Basic-auth credentials come from $WSIS_KG_ENDPOINT_USER and "
+        "$WSIS_KG_ENDPOINT_PASSWORD only.",
+    )
+    ld.add_argument("--endpoint", required=True, metavar="URL", help="query endpoint (…/query) or Oxigraph root URL")
+    ld.add_argument("--update-endpoint", metavar="URL", help="update endpoint (default: sibling …/update)")
+    ld.add_argument("--store-endpoint", metavar="URL", help="Graph Store endpoint (default: sibling …/store; Fuseki: …/DATASET/data)")
+    ld.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="folder of the built dumps (default: dist/)")
+    ld.add_argument("--min-ratio", type=float, default=0.5, help="refuse a build smaller than this share of the live graph (default: 0.5)")
+    ld.add_argument("--timeout", type=float, default=120, help="seconds to wait for each request (default: 120)")
+    ld.add_argument("--base", help="dataset base IRI (default: $WSIS_KG_BASE or https://w3id.org/wsis-kg/)")
+    ld.set_defaults(func=cmd_load)
 
     s = sub.add_parser("stats", help="counts from void.ttl and the build report")
     s.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="folder of the built dumps (default: dist/)")

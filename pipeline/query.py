@@ -6,12 +6,19 @@ Each file starts with a comment header::
     # description: …
     # param: doc iri   (IRI in our namespace; bound as ?doc)
 
-Parameters are validated against their type before anything runs, then bound as RDF terms
-(pyoxigraph substitutions), never pasted into the query text.
+Parameters are validated against their type before anything runs (NFKC, then a pattern; IRIs
+only in our namespace), then made into RDF terms by pyoxigraph's term constructors. The terms are
+bound by a trailing ``VALUES`` clause written from those terms' own N-Triples form, never by
+pasting the user's string into the query: the embedded store and a remote endpoint run the
+very same query text, so their answers can be compared.
+
+A trailing ``VALUES`` joins after grouping, so in a ``GROUP BY`` query a parameter must be one
+of the group keys (``tests/test_queries.py`` checks every canned query).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,8 +27,11 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, QuerySolutions, RdfFormat, Store, Variable
 
 from . import layout
+from .endpoint import Endpoint
 from .errors import QueryError
 from .identifiers import Identifiers
+
+log = logging.getLogger(__name__)
 
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.+)$")
 _TYPES = {
@@ -98,13 +108,27 @@ def bind(query: CannedQuery, values: dict[str, str], ids: Identifiers) -> dict[V
         if param.type == "iri":
             if not value.startswith(ids.id("")) or re.search(r"[\s<>\"{}|\\^`]", value):
                 raise QueryError(f"{query.name}: {name} must be an IRI under {ids.id('')}, got {raw!r}")
-            out[Variable(name)] = NamedNode(value)
+            try:
+                out[Variable(name)] = NamedNode(value)
+            except ValueError as exc:
+                raise QueryError(f"{query.name}: {name} is not a valid IRI ({exc}), got {raw!r}") from None
             continue
         pattern = _TYPES[param.type]
         if not pattern.match(value):
             raise QueryError(f"{query.name}: {name} must match {pattern.pattern}, got {raw!r}")
         out[Variable(name)] = Literal(value)
     return out
+
+
+def bound_text(query: CannedQuery, values: dict[str, str] | None = None, ids: Identifiers | None = None) -> str:
+    """The query text with every given parameter bound by a trailing VALUES clause of RDF terms."""
+    terms = bind(query, values or {}, ids or Identifiers.from_environment())
+    if not terms:
+        return query.text
+    names = sorted(terms, key=lambda v: v.value)
+    head = " ".join(str(v) for v in names)
+    row = " ".join(str(terms[v]) for v in names)
+    return f"{query.text.rstrip()}\nVALUES ({head}) {{ ({row}) }}\n"
 
 
 def open_store(dump: Path) -> Store:
@@ -116,11 +140,34 @@ def open_store(dump: Path) -> Store:
 
 def run(store: Store, query: CannedQuery, values: dict[str, str] | None = None, ids: Identifiers | None = None) -> tuple[list[str], list[tuple[str, ...]]]:
     """Run a canned query over the union of all graphs: header and rows of plain strings."""
-    ids = ids or Identifiers.from_environment()
-    substitutions = bind(query, values or {}, ids)
-    result = store.query(query.text, use_default_graph_as_union=True, substitutions=substitutions)
+    result = store.query(bound_text(query, values, ids), use_default_graph_as_union=True)
     if not isinstance(result, QuerySolutions):
         raise QueryError(f"{query.name}: only SELECT queries are canned")
     names = [v.value for v in result.variables]
     rows = [tuple("" if s[n] is None else s[n].value for n in names) for s in result]
+    return names, rows
+
+
+def live_graphs(endpoint: Endpoint, ids: Identifiers) -> tuple[str, ...]:
+    """The data graphs the store's dataset description (loaded by ``wsis-kg load``) lists."""
+    dataset = NamedNode(ids.dataset())
+    text = f"SELECT ?g WHERE {{ GRAPH {dataset} {{ {dataset} <http://rdfs.org/ns/void#subset> ?g }} }} ORDER BY ?g"
+    _, rows = endpoint.select(text)
+    return tuple(row["g"]["value"] for row in rows)
+
+
+def run_remote(endpoint: Endpoint, query: CannedQuery, values: dict[str, str] | None = None, ids: Identifiers | None = None) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Run a canned query on a SPARQL endpoint, over the live graphs only.
+
+    The default graph is made of exactly the live graphs (``default-graph-uri``), so the answers
+    equal the embedded ones and graphs a load is still staging stay invisible. A store loaded by
+    other means (no dataset description) is queried on its own default graph.
+    """
+    ids = ids or Identifiers.from_environment()
+    text = bound_text(query, values, ids)  # validate before any traffic
+    graphs = live_graphs(endpoint, ids)
+    if not graphs:
+        log.warning("%s has no dataset description graph <%s>; querying its default graph", endpoint.query_url, ids.dataset())
+    names, bindings = endpoint.select(text, default_graphs=graphs)
+    rows = [tuple(b[n]["value"] if n in b else "" for n in names) for b in bindings]
     return names, rows

@@ -102,19 +102,31 @@ def write_atomically(out: Path, files: dict[str, bytes]) -> None:
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
         for name, data in sorted(files.items()):
             (tmp / name).write_bytes(data)
-        if out.exists():
-            out.rename(old)
-        tmp.rename(out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    swap_directory(tmp, out)
+    log.info("wrote %d files to %s", len(files), out)
+
+
+def swap_directory(new: Path, out: Path) -> None:
+    """Put the complete folder ``new`` in place of ``out`` (two renames); on failure keep ``out``.
+
+    Also used for triple-store folders, which are as unsafe to fill in place as the dumps.
+    """
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    try:
+        if out.exists():
+            out.rename(old)
+        new.rename(out)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
         if old.exists() and not out.exists():
             old.rename(out)
         raise
     shutil.rmtree(old, ignore_errors=True)
-    log.info("wrote %d files to %s", len(files), out)

@@ -1,0 +1,196 @@
+"""Load a build into a SPARQL 1.1 store so that readers never see a half-loaded graph.
+
+The built dumps hold one named graph per source document plus ``graph/reference``; the
+store also gets the build's VoID description in the graph named by the dataset IRI, so that
+clients can learn which graphs are live and how big they are.
+
+A load goes:
+
+1. **plan**: split the TriG dump into one N-Triples body per graph and check each graph's
+   size against ``void.ttl`` (a dump that disagrees with its own description is not sent);
+2. **refuse** an empty plan, or one much smaller than what the store holds now (a typo'd
+   ``--out`` must not wipe a production graph);
+3. **clean up** staging graphs an earlier, interrupted load left behind;
+4. **stage** every graph under a staging name (``{base}staging/…``) with Graph Store ``PUT``;
+5. **check** that every staged graph holds exactly the triples VoID promises;
+6. **switch** in one SPARQL update request: ``MOVE`` each staged graph onto its live name and
+   ``DROP`` live graphs the new build no longer has. Oxigraph and Fuseki run one update
+   request as one transaction, so readers see the old graph set or the new one.
+
+Killed at any step before 6, the live graphs are untouched and the next load starts with 3.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import DefaultGraph, Literal, NamedNode, RdfFormat, Triple, parse, serialize
+
+from .endpoint import Endpoint
+from .errors import WsisKgError
+from .identifiers import Identifiers
+from .write import VOID
+
+log = logging.getLogger(__name__)
+
+#: Refuse a load whose triples are fewer than this share of what the store holds now.
+DEFAULT_MIN_RATIO = 0.5
+
+
+class LoadRefused(WsisKgError):
+    """The load would lose data (empty dump, much smaller dump, inconsistent dumps)."""
+
+
+@dataclass(frozen=True)
+class GraphDump:
+    """One named graph ready to send."""
+
+    name: str
+    body: bytes
+    triples: int
+
+
+@dataclass(frozen=True)
+class LoadPlan:
+    """Everything a load sends: the data graphs and the dataset description graph."""
+
+    graphs: tuple[GraphDump, ...]
+    description: GraphDump
+
+    @property
+    def triples(self) -> int:
+        """Triples in the data graphs (the description is not counted)."""
+        return sum(g.triples for g in self.graphs)
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load did, for the log and the closing figures."""
+
+    graphs: int
+    triples: int
+    replaced_triples: int
+    dropped_graphs: int
+    seconds: float
+
+
+def staging_name(ids: Identifiers, graph: str) -> str:
+    """Where ``graph`` waits before the switch: the same path under ``{base}staging/``."""
+    return f"{ids.base}staging/{graph.removeprefix(ids.base)}"
+
+
+def plan_from_dumps(out: Path, ids: Identifiers) -> LoadPlan:
+    """Split ``out/wsis-kg.trig`` into graphs and check them against ``out/void.ttl``."""
+    trig, void = out / "wsis-kg.trig", out / "void.ttl"
+    for path in (trig, void):
+        if not path.is_file():
+            raise LoadRefused(f"{path} not found: run `wsis-kg build` first")
+    by_graph: dict[str, list[Triple]] = defaultdict(list)
+    try:
+        for quad in parse(path=str(trig), format=RdfFormat.TRIG):
+            if isinstance(quad.graph_name, DefaultGraph):
+                raise LoadRefused(f"{trig}: triple outside any named graph: {quad.triple}")
+            by_graph[quad.graph_name.value].append(quad.triple)
+        description = list(parse(path=str(void), format=RdfFormat.TURTLE))
+    except SyntaxError as exc:
+        raise LoadRefused(f"{exc.filename or trig}: {exc}") from None
+    promised = void_graph_sizes(description, ids)
+    if set(promised) != set(by_graph):
+        raise LoadRefused(f"{trig} and {void} disagree on the graphs: {sorted(set(promised) ^ set(by_graph))}")
+    for name, triples in by_graph.items():
+        if len(triples) != promised[name]:
+            raise LoadRefused(f"{trig}: graph <{name}> has {len(triples)} triples, {void} says {promised[name]}")
+    graphs = tuple(
+        GraphDump(name, serialize(triples, format=RdfFormat.N_TRIPLES), len(triples)) for name, triples in sorted(by_graph.items())
+    )
+    if not graphs or not sum(g.triples for g in graphs):
+        raise LoadRefused(f"{trig} is empty: nothing to load")
+    return LoadPlan(graphs, GraphDump(ids.dataset(), serialize(description, format=RdfFormat.N_TRIPLES), len(description)))
+
+
+def void_graph_sizes(description: list[Triple], ids: Identifiers) -> dict[str, int]:
+    """The ``void:triples`` of every ``void:subset`` of the dataset, by graph name."""
+    subsets = {t.object.value for t in description if t.subject == NamedNode(ids.dataset()) and t.predicate == NamedNode(VOID + "subset")}
+    return {t.subject.value: int(t.object.value) for t in description if t.predicate == NamedNode(VOID + "triples") and t.subject.value in subsets}
+
+
+def graph_sizes(endpoint: Endpoint, prefix: str) -> dict[str, int]:
+    """Triples per named graph whose name starts with ``prefix``, as the store holds them now."""
+    text = (
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(STRSTARTS(STR(?g), {Literal(prefix)})) }} GROUP BY ?g"
+    )
+    _, rows = endpoint.select(text)
+    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+
+
+def live_sizes(endpoint: Endpoint, ids: Identifiers) -> dict[str, int]:
+    """The live data graphs (``{base}graph/…``) and their sizes."""
+    return graph_sizes(endpoint, ids.graph(""))
+
+
+def load(
+    endpoint: Endpoint,
+    plan: LoadPlan,
+    ids: Identifiers,
+    *,
+    min_ratio: float = DEFAULT_MIN_RATIO,
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadReport:
+    """Replace the live graphs in ``endpoint`` by ``plan``, atomically as seen by readers."""
+    started = time.perf_counter()
+    live = live_sizes(endpoint, ids)
+    live_total = sum(live.values())
+    if plan.triples < min_ratio * live_total:
+        raise LoadRefused(
+            f"the new build has {plan.triples} triples, the store holds {live_total}: "
+            f"below {min_ratio:.0%} of it, so this looks like the wrong dump; "
+            "pass --min-ratio 0 to replace it anyway"
+        )
+    drop_staging(endpoint, ids)
+    sending = (*plan.graphs, plan.description)
+    with endpoint.graph_store() as store:
+        for i, graph in enumerate(sending, 1):
+            store.put(staging_name(ids, graph.name), graph.body)
+            if progress:
+                progress(i, len(sending))
+    staged = graph_sizes(endpoint, f"{ids.base}staging/")
+    for graph in sending:
+        got = staged.get(staging_name(ids, graph.name), 0)
+        if got != graph.triples:
+            raise WsisKgError(
+                f"staged graph <{staging_name(ids, graph.name)}> holds {got} triples, the build has {graph.triples}; "
+                "the live graphs are unchanged, run the load again"
+            )
+    gone = sorted(set(live) - {g.name for g in plan.graphs})
+    endpoint.update(switch_update(ids, sending, gone))
+    now = live_sizes(endpoint, ids)
+    expected = {g.name: g.triples for g in plan.graphs}
+    if now != expected:
+        raise WsisKgError(f"after the switch the store holds {sum(now.values())} triples in {len(now)} graphs, expected {plan.triples} in {len(expected)}")
+    return LoadReport(len(plan.graphs), plan.triples, live_total, len(gone), time.perf_counter() - started)
+
+
+def switch_update(ids: Identifiers, graphs: tuple[GraphDump, ...], gone: list[str]) -> str:
+    """One update request: move every staged graph live, drop live graphs no longer built.
+
+    ``MOVE`` without ``SILENT`` fails the whole request if a staged graph went missing, so a
+    half switch cannot happen even then.
+    """
+    ops = [f"MOVE GRAPH {NamedNode(staging_name(ids, g.name))} TO GRAPH {NamedNode(g.name)}" for g in graphs]
+    ops += [f"DROP SILENT GRAPH {NamedNode(name)}" for name in gone]
+    return " ;\n".join(ops)
+
+
+def drop_staging(endpoint: Endpoint, ids: Identifiers) -> int:
+    """Drop staging graphs left by an interrupted load; how many there were."""
+    leftovers = sorted(graph_sizes(endpoint, f"{ids.base}staging/"))
+    if leftovers:
+        log.warning("dropping %d staging graph(s) left by an interrupted load", len(leftovers))
+        endpoint.update(" ;\n".join(f"DROP SILENT GRAPH {NamedNode(g)}" for g in leftovers))
+    return len(leftovers)
