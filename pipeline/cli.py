@@ -78,7 +78,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.endpoint:
         from .query import run_remote
 
-        names, rows = run_remote(_endpoint(args), get_query(args.name), _params(args.param), _ids(args))
+        names, rows = run_remote(_endpoint(args), get_query(args.name), _params(args.param), _ids(args), dataset=args.dataset)
         _print_rows(names, rows)
         return 0
     dump = args.out / "wsis-kg.trig"
@@ -212,6 +212,13 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="folder of the built dumps (default: dist/)")
     q.add_argument("--endpoint", metavar="URL", help="run on a SPARQL endpoint instead, e.g. http://127.0.0.1:7878/query (POST, JSON)")
     q.add_argument("--timeout", type=float, default=60, help="seconds to wait for the endpoint (default: 60)")
+    q.add_argument(
+        "--dataset",
+        choices=("live", "union"),
+        default="live",
+        help="with --endpoint: 'live' queries exactly the graphs the last `wsis-kg load` switched in (any store; "
+        "slow with thousands of graphs); 'union' uses the store's default graph (fast; for `wsis-kg serve`)",
+    )
     q.set_defaults(func=cmd_query)
 
     sv = sub.add_parser(

@@ -156,18 +156,32 @@ def live_graphs(endpoint: Endpoint, ids: Identifiers) -> tuple[str, ...]:
     return tuple(row["g"]["value"] for row in rows)
 
 
-def run_remote(endpoint: Endpoint, query: CannedQuery, values: dict[str, str] | None = None, ids: Identifiers | None = None) -> tuple[list[str], list[tuple[str, ...]]]:
-    """Run a canned query on a SPARQL endpoint, over the live graphs only.
+def run_remote(
+    endpoint: Endpoint,
+    query: CannedQuery,
+    values: dict[str, str] | None = None,
+    ids: Identifiers | None = None,
+    *,
+    dataset: str = "live",
+) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Run a canned query on a SPARQL endpoint.
 
-    The default graph is made of exactly the live graphs (``default-graph-uri``), so the answers
-    equal the embedded ones and graphs a load is still staging stay invisible. A store loaded by
-    other means (no dataset description) is queried on its own default graph.
+    ``dataset="live"``: the default graph is made of exactly the live graphs the store's dataset
+    description lists (``default-graph-uri``), so the answers equal the embedded ones on any
+    store and graphs a load is still staging stay invisible. Oxigraph evaluates every pattern
+    once per listed graph, which is fine for dozens of graphs and slow for thousands.
+    ``dataset="union"``: the store's own default graph, for stores that serve the union of their
+    graphs (``wsis-kg serve``): fast at any size, but a load in progress shows through.
     """
     ids = ids or Identifiers.from_environment()
     text = bound_text(query, values, ids)  # validate before any traffic
-    graphs = live_graphs(endpoint, ids)
-    if not graphs:
-        log.warning("%s has no dataset description graph <%s>; querying its default graph", endpoint.query_url, ids.dataset())
+    graphs: tuple[str, ...] = ()
+    if dataset == "live":
+        graphs = live_graphs(endpoint, ids)
+        if not graphs:
+            log.warning("%s has no dataset description graph <%s>; querying its default graph", endpoint.query_url, ids.dataset())
+    elif dataset != "union":
+        raise QueryError(f"dataset must be 'live' or 'union', got {dataset!r}")
     names, bindings = endpoint.select(text, default_graphs=graphs)
     rows = [tuple(b[n]["value"] if n in b else "" for n in names) for b in bindings]
     return names, rows

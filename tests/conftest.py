@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pipeline import layout
 from pipeline.build import BuildResult, build
+from pipeline.endpoint import Endpoint
+from pipeline.load import load, plan_from_dumps
+from pipeline.server import OxigraphServer
 from pipeline.identifiers import Identifiers
 from pipeline.model import DocumentExtraction
 from pipeline.query import open_store
@@ -35,3 +41,39 @@ def extraction(built: tuple[BuildResult, Path]):
 @pytest.fixture(scope="session")
 def store(built):
     return open_store(built[1] / "wsis-kg.trig")
+
+
+# -- a real Oxigraph server (the pinned binary from the `oxigraph` package) -------------------
+
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"  # loopback never via a proxy
+
+
+@pytest.fixture
+def oxigraph(tmp_path: Path):
+    """A writable Oxigraph server on a free loopback port with an empty temporary store."""
+    with OxigraphServer(tmp_path / "store", read_only=False, timeout_s=30) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def served(built, tmp_path_factory: pytest.TempPathFactory):
+    """A writable Oxigraph server holding the seed build, loaded the way users load it."""
+    store = tmp_path_factory.mktemp("served") / "store"
+    with OxigraphServer(store, read_only=False, timeout_s=30) as server:
+        endpoint = Endpoint.from_url(server.root, environ={})
+        load(endpoint, plan_from_dumps(built[1], IDS), IDS)
+        yield server, endpoint
+
+
+@pytest.fixture(scope="session")
+def built_smaller(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second, different build: the seeds without the short Baku declaration draft (000)."""
+    docs = tmp_path_factory.mktemp("docs4")
+    manifest = yaml.safe_load((layout.DOCUMENTS / "manifest.yaml").read_text(encoding="utf-8"))
+    manifest["documents"] = [d for d in manifest["documents"] if not d["file"].startswith("000_")]
+    for entry in manifest["documents"]:
+        shutil.copy(layout.DOCUMENTS / entry["file"], docs / entry["file"])
+    (docs / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
+    out = tmp_path_factory.mktemp("build4") / "dist"
+    build(docs, out, IDS, validate=False)
+    return out

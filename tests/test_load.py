@@ -1,0 +1,215 @@
+"""Loads into a real Oxigraph server never leave it half-loaded, whatever breaks and when."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from http_faults import FaultyProxy
+
+from pipeline.endpoint import Endpoint, EndpointError
+from pipeline.identifiers import Identifiers
+from pipeline.load import LoadRefused, graph_sizes, live_sizes, load, plan_from_dumps
+from pipeline.query import get_query, list_queries, run_remote
+from pipeline.server import OxigraphServer
+
+IDS = Identifiers()
+STAGING = IDS.base + "staging/"
+
+
+def snapshot(endpoint: Endpoint) -> tuple[dict[str, int], dict[str, list]]:
+    """What readers see: live graph sizes and the answers of every canned query."""
+    answers = {q.name: sorted(run_remote(endpoint, q)[1]) for q in list_queries()}
+    return live_sizes(endpoint, IDS), answers
+
+
+def expected_sizes(out: Path) -> dict[str, int]:
+    return {g.name: g.triples for g in plan_from_dumps(out, IDS).graphs}
+
+
+@pytest.fixture
+def loaded(oxigraph, built):
+    """A server holding the seed build, and its endpoint."""
+    endpoint = Endpoint.from_url(oxigraph.root, environ={})
+    load(endpoint, plan_from_dumps(built[1], IDS), IDS)
+    return oxigraph, endpoint
+
+
+def test_load_puts_every_graph_of_the_trig_under_its_name(loaded, built):
+    _, endpoint = loaded
+    assert live_sizes(endpoint, IDS) == expected_sizes(built[1])
+    assert graph_sizes(endpoint, STAGING) == {}
+    assert graph_sizes(endpoint, IDS.dataset())  # the VoID description is there for clients
+
+
+def test_reload_replaces_and_drops_graphs_no_longer_built(loaded, built_smaller):
+    _, endpoint = loaded
+    report = load(endpoint, plan_from_dumps(built_smaller, IDS), IDS)
+    assert live_sizes(endpoint, IDS) == expected_sizes(built_smaller)
+    assert report.dropped_graphs == 1 and IDS.graph("itu/wtdc/2025/declaration") not in live_sizes(endpoint, IDS)
+
+
+def test_killed_loader_leaves_previous_graph_and_next_load_recovers(loaded, built, built_smaller):
+    """SIGKILL the `wsis-kg load` process while it is staging graph 3 of 6."""
+    _, endpoint = loaded
+    before = snapshot(endpoint)
+    puts = 0
+
+    def decide(n: int, method: str, path: str) -> str:
+        nonlocal puts
+        puts += method == "PUT"
+        return "stall" if method == "PUT" and puts == 3 else "forward"
+
+    with FaultyProxy(endpoint.query_url.rsplit("/", 1)[0], decide=decide) as proxy:
+        loader = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "load", "--endpoint", proxy.url, "--out", str(built_smaller)],
+            env={**os.environ, "NO_PROXY": "127.0.0.1"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        assert proxy.stalled.wait(60), loader.communicate(timeout=5)[1]
+        loader.send_signal(signal.SIGKILL)
+        loader.wait(10)
+    assert graph_sizes(endpoint, STAGING), "the kill should have left staging graphs behind"
+    assert snapshot(endpoint) == before  # 0 triples lost, nothing partial visible
+    load(endpoint, plan_from_dumps(built_smaller, IDS), IDS)
+    assert graph_sizes(endpoint, STAGING) == {}
+    assert live_sizes(endpoint, IDS) == expected_sizes(built_smaller)
+
+
+def test_server_killed_mid_load_keeps_previous_graph(tmp_path, built, built_smaller):
+    """The server dies (SIGKILL) while a load is staging; restarted on its store, it answers as before."""
+    location = tmp_path / "store"
+    server = OxigraphServer(location, read_only=False).start()
+    try:
+        endpoint = Endpoint.from_url(server.root, environ={})
+        load(endpoint, plan_from_dumps(built[1], IDS), IDS)
+        before = snapshot(endpoint)
+        puts = 0
+
+        def decide(n: int, method: str, path: str) -> str:
+            nonlocal puts
+            puts += method == "PUT"
+            if method == "PUT" and puts == 4:
+                server.kill()
+            return "forward"
+
+        with FaultyProxy(server.root, decide=decide) as proxy:
+            with pytest.raises(EndpointError):
+                load(Endpoint.from_url(proxy.url, timeout=10, environ={}), plan_from_dumps(built_smaller, IDS), IDS)
+    finally:
+        server.stop()
+    with OxigraphServer(location, read_only=False, port=server.port) as again:
+        endpoint = Endpoint.from_url(again.root, environ={})
+        assert snapshot(endpoint) == before
+        load(endpoint, plan_from_dumps(built_smaller, IDS), IDS)
+        assert live_sizes(endpoint, IDS) == expected_sizes(built_smaller)
+        assert graph_sizes(endpoint, STAGING) == {}
+
+
+@pytest.mark.parametrize("failing", ["PUT", "switch"])
+def test_http_error_mid_load_keeps_previous_graph(loaded, built_smaller, failing):
+    _, endpoint = loaded
+    before = snapshot(endpoint)
+    puts = 0
+
+    def decide(n: int, method: str, path: str) -> str:
+        nonlocal puts
+        puts += method == "PUT"
+        if failing == "PUT" and method == "PUT" and puts == 2:
+            return "fail"
+        if failing == "switch" and path.endswith("/update") and puts:  # the update after staging
+            return "fail"
+        return "forward"
+
+    with FaultyProxy(endpoint.query_url.rsplit("/", 1)[0], decide=decide) as proxy:
+        with pytest.raises(EndpointError, match="HTTP 500|injected failure"):
+            load(Endpoint.from_url(proxy.url, environ={}), plan_from_dumps(built_smaller, IDS), IDS)
+    assert snapshot(endpoint) == before
+    load(endpoint, plan_from_dumps(built_smaller, IDS), IDS)
+    assert live_sizes(endpoint, IDS) == expected_sizes(built_smaller)
+
+
+def test_refuses_a_much_smaller_build(loaded, built, tmp_path):
+    _, endpoint = loaded
+    plan = plan_from_dumps(built[1], IDS)
+    tiny = type(plan)(plan.graphs[:1], plan.description)  # the 945-triple Council document alone
+    before = live_sizes(endpoint, IDS)
+    with pytest.raises(LoadRefused, match="pass --min-ratio 0"):
+        load(endpoint, tiny, IDS)
+    assert live_sizes(endpoint, IDS) == before
+    load(endpoint, tiny, IDS, min_ratio=0)
+    assert sum(live_sizes(endpoint, IDS).values()) == tiny.triples
+
+
+def test_refuses_an_empty_or_inconsistent_dump(built, tmp_path):
+    (tmp_path / "wsis-kg.trig").write_bytes(b"")
+    (tmp_path / "void.ttl").write_bytes((built[1] / "void.ttl").read_bytes())
+    with pytest.raises(LoadRefused, match="disagree"):
+        plan_from_dumps(tmp_path, IDS)
+    (tmp_path / "void.ttl").write_bytes(b"")
+    with pytest.raises(LoadRefused, match="empty"):
+        plan_from_dumps(tmp_path, IDS)
+    with pytest.raises(LoadRefused, match="not found"):
+        plan_from_dumps(tmp_path / "nowhere", IDS)
+
+
+def test_empty_put_is_refused_before_sending(oxigraph):
+    endpoint = Endpoint.from_url(oxigraph.root, environ={})
+    with endpoint.graph_store() as gsp, pytest.raises(EndpointError, match="empty"):
+        gsp.put(IDS.graph("reference"), b"  \n")
+
+
+# -- Oxigraph behaviour the loader relies on (pinned version; these fail if it changes) --------
+
+NT = b'<http://example.org/s> <http://example.org/p> "%d" .\n'
+
+
+def _count(endpoint: Endpoint, graph: str) -> int:
+    return graph_sizes(endpoint, graph).get(graph, 0)
+
+
+def test_put_whose_body_breaks_mid_way_leaves_the_graph_unchanged(oxigraph):
+    endpoint = Endpoint.from_url(oxigraph.root, environ={})
+    graph = "http://example.org/g"
+    with endpoint.graph_store() as gsp:
+        gsp.put(graph, NT % 1 + NT % 2)
+    body = b"".join(NT % i for i in range(10, 1000))
+    head = (
+        f"PUT /store?graph={graph} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/n-triples\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", oxigraph.port)) as raw:  # connection dies half-way
+        raw.sendall(head + body[: len(body) // 2])
+    with endpoint.graph_store() as gsp, pytest.raises(EndpointError, match="HTTP 400"):
+        gsp.put(graph, NT % 3 + b'<http://example.org/s> <http://example.org/p> "unterminated .\n')
+    assert _count(endpoint, graph) == 2
+
+
+def test_one_update_request_is_one_transaction(oxigraph):
+    endpoint = Endpoint.from_url(oxigraph.root, environ={})
+    with endpoint.graph_store() as gsp:
+        gsp.put("http://example.org/a", NT % 1)
+    with pytest.raises(EndpointError):
+        endpoint.update("DROP GRAPH <http://example.org/a> ; MOVE GRAPH <http://example.org/missing> TO GRAPH <http://example.org/b>")
+    assert _count(endpoint, "http://example.org/a") == 1
+
+
+def test_canned_queries_on_live_graphs_ignore_staging(loaded):
+    """A reader of the live dataset never sees what a load is still staging."""
+    _, endpoint = loaded
+    before = snapshot(endpoint)
+    with endpoint.graph_store() as gsp:
+        staged = STAGING + "graph/itu/wtdc/res/30/2022"
+        gsp.put(
+            staged,
+            b"<https://w3id.org/wsis-kg/id/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/wsis-kg/ontology#SourceDocument> .\n"
+            b"<https://w3id.org/wsis-kg/id/x> <http://data.europa.eu/eli/ontology#cites> <https://w3id.org/wsis-kg/id/y> .\n",
+        )
+    assert snapshot(endpoint) == before
+    assert run_remote(endpoint, get_query("cited-by-document"), dataset="union")[1] != before[1]["cited-by-document"]
