@@ -1,20 +1,31 @@
-"""SHACL validation with plain pyshacl, and a report people can read (focus node, path, message)."""
+"""SHACL validation against shapes/, and a report people can read (focus node, path, message).
+
+Two engines give the same results (tests/test_shacl_fast.py holds them to it):
+
+- ``fast`` (default): the shapes compiled to SPARQL and run by pyoxigraph
+  (:mod:`pipeline.shacl_fast`); seconds for a million triples, and no rdflib import.
+- ``pyshacl``: the reference implementation, for checking the fast engine or any doubt.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pyshacl
-from rdflib import Graph, Namespace
+from typing import TYPE_CHECKING
 
 from . import layout
 from .errors import ValidationFailed
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+ENGINES = ("fast", "pyshacl")
+SH = "http://www.w3.org/ns/shacl#"
 
 
 def load_shapes(folder: Path = layout.SHAPES) -> Graph:
-    """All ``*.ttl`` files of the shapes folder as one graph."""
+    """All ``*.ttl`` files of the shapes folder as one rdflib graph (for the pyshacl engine)."""
+    from rdflib import Graph
+
     shapes = Graph()
     for path in sorted(folder.glob("*.ttl")):
         shapes.parse(path, format="turtle")
@@ -22,34 +33,58 @@ def load_shapes(folder: Path = layout.SHAPES) -> Graph:
 
 
 def readable_report(results: Graph) -> list[str]:
-    """One line per violation: focus node, path, message, sorted so reports diff well."""
+    """One line per pyshacl result: focus node, path, message, sorted so reports diff well."""
+    from rdflib import Namespace
+
+    sh = Namespace(SH)
     lines = []
-    for result in results.subjects(SH.resultSeverity, None):
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        message = results.value(result, SH.resultMessage)
+    for result in results.subjects(sh.resultSeverity, None):
+        focus = results.value(result, sh.focusNode)
+        path = results.value(result, sh.resultPath)
+        message = results.value(result, sh.resultMessage)
         lines.append(f"{focus} | path {path} | {message}")
     return sorted(lines)
 
 
 def validate_graph(data: Graph, shapes: Graph | None = None) -> list[str]:
-    """Violations of ``data`` against the shapes (empty list = conforms)."""
+    """Violations of an rdflib graph by pyshacl (empty list = conforms)."""
+    import pyshacl
+
     conforms, results, _ = pyshacl.validate(
         data, shacl_graph=shapes if shapes is not None else load_shapes(), inference="none", advanced=False
     )
     return [] if conforms else readable_report(results)
 
 
-def validate_file(path: Path, shapes: Graph | None = None) -> list[str]:
+def validate_bytes(data: bytes, *, turtle: bool = False, engine: str = "fast", trusted: bool = False) -> list[str]:
+    """Violations of a serialized graph (N-Triples, or Turtle) by the chosen engine.
+
+    ``trusted``: the bytes were just parsed strictly, so the fast engine may load leniently.
+    """
+    if engine == "pyshacl":
+        from rdflib import Graph
+
+        graph = Graph()
+        graph.parse(data=data, format="turtle" if turtle else "nt")
+        return validate_graph(graph)
+    if engine != "fast":
+        raise ValueError(f"unknown SHACL engine {engine!r}; use one of {ENGINES}")
+    from pyoxigraph import RdfFormat
+
+    from .shacl_fast import validate_bytes as fast
+
+    violations = fast(data, RdfFormat.TURTLE if turtle else RdfFormat.N_TRIPLES, lenient=trusted)
+    return sorted(v.readable() for v in violations)
+
+
+def validate_file(path: Path, engine: str = "fast") -> list[str]:
     """Validate a dump (N-Triples or Turtle, by extension)."""
-    data = Graph()
-    data.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
-    return validate_graph(data, shapes)
+    return validate_bytes(path.read_bytes(), turtle=path.suffix != ".nt", engine=engine)
 
 
-def require_conformance(data: Graph) -> None:
-    """Raise ``ValidationFailed`` with the readable report when ``data`` does not conform."""
-    problems = validate_graph(data)
+def require_conformance(ntriples: bytes, engine: str = "fast") -> None:
+    """Raise ``ValidationFailed`` with the readable report when the N-Triples do not conform."""
+    problems = validate_bytes(ntriples, engine=engine, trusted=True)
     if problems:
         shown = "\n".join(f"  {p}" for p in problems[:50])
         more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""

@@ -17,6 +17,8 @@ from pyshacl import validate
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
+from pipeline.shacl_fast import load_store, shapes_graph, validate_store
+
 ROOT = Path(__file__).parent.parent
 SHAPES_FILE = ROOT / "shapes" / "wsis-kg-shapes.ttl"
 ONTOLOGY_FILE = ROOT / "ontology" / "wsis-kg.ttl"
@@ -58,26 +60,43 @@ def run(data: Path) -> tuple[bool, Graph, str]:
 
 # (a) ------------------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("engine", ["pyshacl", "fast"])
 @pytest.mark.parametrize("fixture", VALID, ids=lambda p: p.stem)
-def test_valid_fixture_conforms(fixture: Path) -> None:
+def test_valid_fixture_conforms(fixture: Path, engine: str) -> None:
     """Correct data must pass, or the shapes would block a correct pipeline."""
-    conforms, _, text = run(fixture)
+    if engine == "pyshacl":
+        conforms, _, text = run(fixture)
+    else:
+        conforms, _, _, text = run_fast(fixture, SHAPE.LegalResourceShape)
     assert conforms, text
 
 
 # (b) ------------------------------------------------------------------------------------------
 
+def run_fast(data: Path, target: URIRef) -> tuple[bool, set[str], set[str], str]:
+    """The fast engine on a fixture: conforms, source shapes reported, the target's own shapes, text."""
+    shapes = shapes_graph()
+    node = pyoxigraph.NamedNode(str(target))
+    own = {str(node), *(str(p) for p in shapes.objects(node, str(SH.property)))}
+    results = validate_store(load_store(data.read_bytes(), pyoxigraph.RdfFormat.TURTLE))
+    return not results, {v.shape for v in results}, own, "\n".join(v.readable() for v in results)
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "fast"])
 @pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
-def test_invalid_fixture_breaks_only_its_shape(fixture: Path) -> None:
+def test_invalid_fixture_breaks_only_its_shape(fixture: Path, engine: str) -> None:
     """Each mistake must be caught, and by the shape the file names: a fixture that fails for
-    another reason would hide a shape that does not work."""
+    another reason would hide a shape that does not work. Both engines must agree."""
     target = shape_of(fixture)
     shapes = graph(SHAPES_FILE)
     assert target in node_shapes(), f"{fixture.name}: no NodeShape {target} in {SHAPES_FILE.name}"
-    conforms, report, text = run(fixture)
+    if engine == "pyshacl":
+        conforms, report, text = run(fixture)
+        reported, own = set(report.objects(None, SH.sourceShape)), {target, *shapes.objects(target, SH.property)}
+    else:
+        conforms, reported, own, text = run_fast(fixture, target)
     assert not conforms, f"{fixture.name}: the mistake was not caught"
-    own = {target, *shapes.objects(target, SH.property)}
-    stray = set(report.objects(None, SH.sourceShape)) - own
+    stray = reported - own
     assert not stray, f"{fixture.name}: results from other shapes {sorted(stray)}:\n{text}"
 
 
