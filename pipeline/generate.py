@@ -112,6 +112,7 @@ class Sizes(_Strict):
     itu_preamble_items: tuple[int, int] = Field(description="Lettered items under each preamble heading.")
     prose_paragraphs: tuple[int, int] = Field(description="Numbered paragraphs of a Council document or report.")
     prose_sentences: tuple[int, int] = Field(description="Sentences per prose paragraph.")
+    role_codes: tuple[int, int] = Field(description="Action-line codes in one run of a role statement.")
     un_operative_paragraphs: tuple[int, int] = Field(description="Numbered paragraphs of a UN draft.")
     un_preamble_paragraphs: tuple[int, int] = Field(description="Preamble paragraphs of a UN draft.")
 
@@ -506,7 +507,7 @@ class Composer:
         return Phrase(text, mentions=[(written, self.ids.sdg(goal.goal))])
 
     def _codes(self) -> list[str]:
-        picked = self.rng.sample(self.ref.action_lines, self._int(1, 4))
+        picked = self.rng.sample(self.ref.action_lines, self.between(self.vocab.sizes.role_codes))
         return [a.code for a in sorted(picked, key=lambda a: int(a.code[1:]))]
 
     def _run(self, codes: list[str]) -> str:
