@@ -12,6 +12,7 @@ Examples::
     wsis-kg serve                         # Oxigraph on http://127.0.0.1:7878, read-only
     wsis-kg load --endpoint http://127.0.0.1:7878      # into a writable store, atomically
     wsis-kg query itu-roles --param code=C5 --endpoint http://127.0.0.1:7878/query
+    wsis-kg generate-corpus --docs 1000 --out /tmp/corpus --check
 """
 
 from __future__ import annotations
@@ -190,6 +191,38 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate_corpus(args: argparse.Namespace) -> int:
+    import time
+
+    from .generate import ANSWER_KEY, check_corpus, generate_corpus, write_corpus
+
+    started = time.perf_counter()
+    ids = _ids(args)
+    corpus = generate_corpus(args.docs, args.seed, ids)
+    write_corpus(corpus, args.out)
+    facts = sum(len(d.citations) + len(d.mentions) + len(d.roles) for d in corpus.key.documents)
+    log.info("wrote %d documents, manifest.yaml and %s (%d expected facts) to %s in %.2f s",
+             args.docs, ANSWER_KEY, facts, args.out, time.perf_counter() - started)
+    if not args.check:
+        log.info("build it with: wsis-kg build --documents %s --out OUT", args.out)
+        return 0
+    problems = check_corpus(args.out, ids)
+    for p in problems:
+        print(p)
+    if problems:
+        log.error("extraction differs from the answer key: %d differences", len(problems))
+        return 1
+    log.info("extraction matches the answer key exactly")
+    return 0
+
+
+def _positive(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"needs at least 1, got {n}")
+    return n
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="wsis-kg", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
@@ -258,6 +291,22 @@ def parser() -> argparse.ArgumentParser:
     ld.add_argument("--base", help="dataset base IRI (default: $WSIS_KG_BASE or https://w3id.org/wsis-kg/)")
     ld.set_defaults(func=cmd_load)
 
+    g = sub.add_parser(
+        "generate-corpus",
+        help="write a synthetic corpus with an answer key (fidelity test of extraction)",
+        description="Write N Chinese texts in the structures and citation notations of seeds/documents, a "
+        "manifest.yaml that `wsis-kg build --documents DIR` reads, and answer-key.json: per document, every "
+        "citation (citing node, cited IRI, text as written, clause verb), action-line/SDG mention and ITU role "
+        "statement the generator put in. The words come from seeds/generator/corpus.yaml and seeds/reference/. "
+        "The same --docs and --seed give byte-identical files.",
+    )
+    g.add_argument("--docs", type=_positive, required=True, metavar="N", help="how many documents (about 100 triples each once built)")
+    g.add_argument("--out", type=Path, required=True, help="folder to write into (created if missing; must not hold another corpus)")
+    g.add_argument("--seed", type=int, default=0, help="seed of the random generator (default: 0)")
+    g.add_argument("--base", help="dataset base IRI of the answer key (default: $WSIS_KG_BASE or https://w3id.org/wsis-kg/)")
+    g.add_argument("--check", action="store_true", help="then extract the corpus as build does and print every difference from the key (exit 1 if any)")
+    g.set_defaults(func=cmd_generate_corpus)
+
     s = sub.add_parser("stats", help="counts from void.ttl and the build report")
     s.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="folder of the built dumps (default: dist/)")
     s.set_defaults(func=cmd_stats)
@@ -273,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     except WsisKgError as exc:
         log.error("%s", exc)
         return 2
+    except BrokenPipeError:  # `wsis-kg query … | head`: the reader left, that is not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -153,3 +153,10 @@ def test_spans_are_exact_evidence(built):
         assert records or ex.key == "itu/wtdc/2025/declaration"
         for r in records:
             assert text[r.span.start:r.span.end] == r.span.exact
+
+
+def test_l33_paragraph_ending_in_dollar_footnote_call_does_not_swallow_the_next(extraction):
+    """Regression: "…各项决议, $^2$" ends its paragraph, so **重申**…第70/1号决议 keeps its own verb."""
+    ex = extraction("un/A/C.2/79/L.33")
+    verbs = {c.verb for c in ex.citations if c.cited.iri.endswith("/un/A/RES/70/1") and c.span.line == 27}
+    assert verbs == {"重申"}

@@ -23,6 +23,7 @@ _JUNK = re.compile(r"^(?:\d{2}-\d{5}\s+\d+/\d+|\d+/\d+|\\?_|---|\*\*\d+/\d+\*\*)
 _MARKER = re.compile(r"^(?:-\s+)?(?:\d+\t)?\*?(?P<m>[a-z]\)|[ivxl]+\)|\d{1,2}(?:\.|\))?)\*?(?=\s)\s*")
 _FOOTNOTE_LINE = re.compile(r"^(?:<sup>&</sup>lt;sup>|<sup>)(?P<sup>\\?\*|\d+)</sup>\s*|^(?P<plain>\d{1,2}) (?=第|见)|^(?P<uni>[¹²³⁴⁵⁶⁷⁸⁹])\s*")
 _FOOTNOTE_REF = re.compile(r"(?<!^)<sup>(\d+)</sup>|\$\^(\d+)\$|(?<=[\u4e00-\u9fff])([¹²³⁴⁵⁶⁷⁸⁹])")
+_TRAILING_CALL = re.compile(r"(?:</sup>|\$\^\d+\$)$")
 _BOLD_VERB = re.compile(r"^\s*\*\*([^*]{1,12})\*\*")
 _PART = re.compile(r"^\**意见(\d+)草案[:：]")
 _TERMINATORS = "，,；;。：:"
@@ -201,9 +202,13 @@ class _Reader:
         self.open = _Open(kind, line.start, line.end, marker, verb, self._refs(line.raw))
 
     def _unfinished(self, o: _Open) -> bool:
-        """A provision whose last line stops mid-sentence (a page break cut it)."""
+        """A provision whose last line stops mid-sentence (a page break cut it).
+
+        A trailing footnote call (``<sup>2</sup>`` or ``$^2$``) ends a paragraph like a
+        terminator does: otherwise the next paragraph is swallowed and takes this one's verb.
+        """
         tail = self.source.text[o.start:o.end].rstrip().replace("**", "").rstrip()
-        return bool(tail) and tail[-1] not in _TERMINATORS and not tail.endswith("</sup>")
+        return bool(tail) and tail[-1] not in _TERMINATORS and not _TRAILING_CALL.search(tail)
 
     def finish(self) -> list[Provision]:
         self._close()
