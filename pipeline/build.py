@@ -1,22 +1,30 @@
-"""The whole build: sources → extract → map → check (strict parse, SHACL) → write."""
+"""The whole build: sources → extract → map → check (strict parse, SHACL) → write.
+
+Each document is extracted and mapped on its own (in worker processes when there are many)
+into its graph's canonical N-Triples lines, which are cached by content hash: a rebuild after
+one document changed extracts that document only, and writes the same bytes a clean build does.
+"""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, parse
 from . import layout
+from .cache import CachedDocument, DocumentCache
 from .extract.document import extract_document
 from .identifiers import Identifiers
 from .model import BuildWarning, DocumentExtraction
-from .rdf_map import map_all
+from .progress import Progress
+from .rdf_map import Mapper
 from .reference import Reference
-from .sources import read_folder
+from .sources import SourceText, read_folder
 from .validate import require_conformance
-from .write import DUMPS, render, write_atomically
+from .write import graph_lines, render_graphs, write_atomically
 
 log = logging.getLogger(__name__)
 REPORT = "build-report.txt"
@@ -27,56 +35,121 @@ class BuildResult:
     """What a build produced, for the CLI and the closing figures."""
 
     files: dict[str, bytes]
-    extractions: list[DocumentExtraction]
+    extractions: list[DocumentExtraction]  # the documents extracted this time (not the cached ones)
     warnings: list[BuildWarning]
     seconds: float
+    reused: int = 0  # documents taken from the cache
 
 
 def extract_all(documents: Path, ids: Identifiers) -> tuple[Reference, list, list[DocumentExtraction]]:
-    """Read the reference data and the documents, and extract every document."""
+    """Read the reference data and the documents, and extract every document (no cache)."""
     ref = Reference.load(layout.REFERENCE)
     sources = read_folder(documents)
+    return ref, sources, [extract_document(source, ref, ids) for source in sources]
+
+
+#: Inherited by forked workers (copy-on-write) instead of being pickled for every document.
+_WORKER: tuple[Reference, Identifiers] | None = None
+#: Below this many documents to extract, a second process costs more than it saves.
+PARALLEL_FROM = 64
+
+
+def process_document(source: SourceText) -> tuple[CachedDocument, DocumentExtraction]:
+    """Extract and map one document: its graph's canonical lines, report line and warnings."""
+    ref, ids = _WORKER
+    ex = extract_document(source, ref, ids)
+    lines = graph_lines(Mapper(ref, ids).document(source, ex))
+    return CachedDocument(lines, summary_line(ex), tuple(ex.warnings)), ex
+
+
+def process_all(sources: list[SourceText], ref: Reference, ids: Identifiers, cache: DocumentCache) -> tuple[list[CachedDocument], list[DocumentExtraction]]:
+    """Every document's output, from the cache where it is current, else extracted (on all cores)."""
+    global _WORKER
+    outputs: list[CachedDocument | None] = [cache.get(source) for source in sources]
+    todo = [i for i, out in enumerate(outputs) if out is None]
+    if len(sources) - len(todo):
+        log.info("reusing %d of %d documents from the cache", len(sources) - len(todo), len(sources))
+    progress = Progress("extracting", len(todo))
+    extractions: list[DocumentExtraction] = []
+    _WORKER = (ref, ids)
+    try:
+        workers = min(os.cpu_count() or 1, 4)
+        if len(todo) >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.imap(process_document, (sources[i] for i in todo), chunksize=16)
+                extractions = _collect(results, todo, sources, outputs, cache, progress)
+        else:
+            extractions = _collect(map(process_document, (sources[i] for i in todo)), todo, sources, outputs, cache, progress)
+    finally:
+        _WORKER = None
+        progress.close()
+    return [out for out in outputs if out is not None], extractions
+
+
+def _collect(results, todo, sources, outputs, cache, progress) -> list[DocumentExtraction]:
     extractions = []
-    for i, source in enumerate(sources, 1):
-        extractions.append(extract_document(source, ref, ids))
-        log.info("extracted %d/%d %s", i, len(sources), source.entry.file)
-    return ref, sources, extractions
+    for i, (out, ex) in zip(todo, results):
+        outputs[i] = out
+        cache.put(sources[i], out)
+        extractions.append(ex)
+        progress.advance()
+    return extractions
 
 
-def strict_check(files: dict[str, bytes]) -> None:
-    """Every dump must parse under pyoxigraph (stricter than rdflib)."""
-    for name, (fmt, _) in DUMPS.items():
-        for _ in parse(files[name], format=fmt):
-            pass
-    for _ in parse(files["void.ttl"], format=RdfFormat.TURTLE):
-        pass
+def build(
+    documents: Path = layout.DOCUMENTS,
+    out: Path = layout.DEFAULT_OUT,
+    ids: Identifiers | None = None,
+    *,
+    validate: bool = True,
+    engine: str = "fast",
+    cache: Path | None | bool = True,
+) -> BuildResult:
+    """Build the graph from ``documents`` into ``out``; the previous output stays on any failure.
 
-
-def build(documents: Path = layout.DOCUMENTS, out: Path = layout.DEFAULT_OUT, ids: Identifiers | None = None, *, validate: bool = True, engine: str = "fast") -> BuildResult:
-    """Build the graph from ``documents`` into ``out``; the previous output stays on any failure."""
+    ``cache``: True for the default folder next to ``out`` (``.{out}.cache``), a path, or
+    False/None to extract every document again.
+    """
     started = time.perf_counter()
     ids = ids or Identifiers.from_environment()
-    ref, sources, extractions = extract_all(documents, ids)
-    files = render(ids, list(map_all(ref, ids, sources, extractions)))
-    strict_check(files)
+    ref = Reference.load(layout.REFERENCE)
+    sources = read_folder(documents)
+    folder = default_cache(out) if cache is True else (cache or None)
+    doc_cache = DocumentCache(folder, ids)
+    docs, extractions = process_all(sources, ref, ids, doc_cache)
+    graphs = [(ids.graph("reference"), graph_lines(Mapper(ref, ids).reference()))]
+    graphs += [(ids.graph(s.entry.key), d.ntriples) for s, d in zip(sources, docs)]
+    log.info("writing dumps")
+    files = render_graphs(ids, graphs)
     if validate:
         require_conformance(files["wsis-kg.nt"], engine)
         log.info("the graph conforms to shapes/ (%s engine)", engine)
-    warnings = [w for ex in extractions for w in ex.warnings]
-    files[REPORT] = report_text(extractions).encode("utf-8")
+    warnings = [w for d in docs for w in d.warnings]
+    files[REPORT] = report_text(docs).encode("utf-8")
     write_atomically(out, files)
-    return BuildResult(files=files, extractions=extractions, warnings=warnings, seconds=time.perf_counter() - started)
+    doc_cache.prune()
+    return BuildResult(files, extractions, warnings, time.perf_counter() - started, reused=len(docs) - len(extractions))
 
 
-def report_text(extractions: list[DocumentExtraction]) -> str:
+def default_cache(out: Path) -> Path:
+    """The cache folder of an output folder: a hidden sibling, outside what builds replace."""
+    out = out.resolve()
+    return out.parent / f".{out.name}.cache"
+
+
+def summary_line(ex: DocumentExtraction) -> str:
+    """A document's line in the build report."""
+    return (
+        f"{ex.key}: {len(ex.citations)} citations of {len({c.cited.iri for c in ex.citations})} instruments, "
+        f"{len(ex.mentions)} mentions, {len(ex.roles)} role statements, {len(ex.provisions)} provisions, "
+        f"{len(ex.initiatives)} regional initiatives, {len(ex.warnings)} warnings"
+    )
+
+
+def report_text(docs: list[CachedDocument]) -> str:
     """Per-document counts and every warning (file:line: message)."""
     lines = ["# wsis-kg build report", ""]
-    for ex in extractions:
-        lines.append(
-            f"{ex.key}: {len(ex.citations)} citations of {len({c.cited.iri for c in ex.citations})} instruments, "
-            f"{len(ex.mentions)} mentions, {len(ex.roles)} role statements, {len(ex.provisions)} provisions, "
-            f"{len(ex.initiatives)} regional initiatives, {len(ex.warnings)} warnings"
-        )
+    lines += [d.summary for d in docs]
     lines += ["", "## warnings", ""]
-    lines += [str(w) for ex in extractions for w in ex.warnings] or ["(none)"]
+    lines += [str(w) for d in docs for w in d.warnings] or ["(none)"]
     return "\n".join(lines) + "\n"

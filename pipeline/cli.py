@@ -39,10 +39,16 @@ def _ids(args: argparse.Namespace) -> Identifiers:
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build
 
-    result = build(args.documents, args.out, _ids(args), validate=not args.no_validate, engine=args.engine)
-    for w in result.warnings:
+    result = build(args.documents, args.out, _ids(args), validate=not args.no_validate, engine=args.engine, cache=not args.no_cache)
+    shown = result.warnings[:20]
+    for w in shown:
         log.warning("%s", w)
-    log.info("built %s in %.2f s (%d warnings; see %s/build-report.txt)", args.out, result.seconds, len(result.warnings), args.out)
+    if len(result.warnings) > len(shown):
+        log.warning("… and %d more warnings in build-report.txt", len(result.warnings) - len(shown))
+    log.info(
+        "built %s in %.2f s (%d documents, %d reused from the cache; %d warnings; see %s/build-report.txt)",
+        args.out, result.seconds, len(result.extractions) + result.reused, result.reused, len(result.warnings), args.out,
+    )  # fmt: skip
     return 0
 
 
@@ -233,6 +239,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="output folder (default: dist/)")
     b.add_argument("--base", help="dataset base IRI (default: $WSIS_KG_BASE or https://w3id.org/wsis-kg/)")
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation (the dumps are still strictly parsed)")
+    b.add_argument("--no-cache", action="store_true", help="extract every document again instead of reusing unchanged ones from .OUT.cache/")
     b.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help="SHACL engine: fast (compiled SPARQL on pyoxigraph, default) or pyshacl (the reference)")
     b.set_defaults(func=cmd_build)
 

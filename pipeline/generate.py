@@ -31,6 +31,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .yamlfile import safe_load
 from . import layout
 from .errors import InputError
 from .identifiers import Identifiers, clean_symbol
@@ -200,7 +201,7 @@ def _fact_free(text: str, ref: Reference) -> str | None:
 def load_vocabulary(ref: Reference, path: Path = VOCABULARY) -> CorpusVocabulary:
     """Read and check the generator vocabulary; a problem names the file and the phrase."""
     try:
-        vocab = CorpusVocabulary.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        vocab = CorpusVocabulary.model_validate(safe_load(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise InputError(path, f"cannot load the generator vocabulary: {exc}") from exc
     free = [*vocab.fillers, *(t.zh for t in vocab.topics), *vocab.itu_operative_leads, *vocab.prose_leads]

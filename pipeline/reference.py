@@ -16,6 +16,7 @@ from typing import Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .yamlfile import safe_load
 from .errors import InputError
 
 Family = Literal["un", "itu"]
@@ -159,7 +160,7 @@ M = TypeVar("M", bound=BaseModel)
 def _load(path: Path, key: str, model: type[M]) -> list[M]:
     """Load the list under ``key`` of one YAML file, naming the file and entry on error."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise InputError(path, f"cannot read reference data: {exc}") from exc
     if not isinstance(raw, dict) or not isinstance(raw.get(key), list):
@@ -193,7 +194,7 @@ class Reference(BaseModel):
         """Read every reference file of ``folder`` and check cross-references between them."""
         vocab_path = folder / "extraction.yaml"
         try:
-            vocabulary = ExtractionVocabulary.model_validate(yaml.safe_load(vocab_path.read_text(encoding="utf-8")))
+            vocabulary = ExtractionVocabulary.model_validate(safe_load(vocab_path.read_text(encoding="utf-8")))
         except (OSError, yaml.YAMLError, ValidationError) as exc:
             raise InputError(vocab_path, f"cannot load extraction vocabulary: {exc}") from exc
         ref = cls(

@@ -16,6 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .yamlfile import safe_load
 from .errors import InputError
 
 MANIFEST = "manifest.yaml"
@@ -76,7 +77,7 @@ def load_manifest(folder: Path) -> Manifest:
     if not path.is_file():
         raise InputError(path, "no manifest.yaml in the documents folder")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
         raise InputError(path, f"not valid YAML: {exc}", line) from exc
