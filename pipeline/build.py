@@ -23,8 +23,8 @@ from .progress import Progress
 from .rdf_map import Mapper
 from .reference import Reference
 from .sources import SourceText, read_folder
-from .validate import require_conformance
-from .write import graph_lines, render_graphs, write_atomically
+from .validate import conformance_in_background
+from .write import graph_lines, render_graphs, union_lines, write_atomically
 
 log = logging.getLogger(__name__)
 REPORT = "build-report.txt"
@@ -35,7 +35,7 @@ class BuildResult:
     """What a build produced, for the CLI and the closing figures."""
 
     files: dict[str, bytes]
-    extractions: list[DocumentExtraction]  # the documents extracted this time (not the cached ones)
+    extractions: list[DocumentExtraction]  # of the documents extracted this time, for small builds (< PARALLEL_FROM)
     warnings: list[BuildWarning]
     seconds: float
     reused: int = 0  # documents taken from the cache
@@ -49,21 +49,27 @@ def extract_all(documents: Path, ids: Identifiers) -> tuple[Reference, list, lis
 
 
 #: Inherited by forked workers (copy-on-write) instead of being pickled for every document.
-_WORKER: tuple[Reference, Identifiers] | None = None
+_WORKER: tuple[Reference, Identifiers, bool] | None = None
 #: Below this many documents to extract, a second process costs more than it saves.
 PARALLEL_FROM = 64
 
 
-def process_document(source: SourceText) -> tuple[CachedDocument, DocumentExtraction]:
-    """Extract and map one document: its graph's canonical lines, report line and warnings."""
-    ref, ids = _WORKER
+def process_document(source: SourceText) -> tuple[CachedDocument, DocumentExtraction | None]:
+    """Extract and map one document: its graph's canonical lines, report line and warnings.
+
+    The extraction itself goes back only when kept: pickling it costs as much as mapping.
+    """
+    ref, ids, keep = _WORKER
     ex = extract_document(source, ref, ids)
     lines = graph_lines(Mapper(ref, ids).document(source, ex))
-    return CachedDocument(lines, summary_line(ex), tuple(ex.warnings)), ex
+    return CachedDocument(lines, summary_line(ex), tuple(ex.warnings)), ex if keep else None
 
 
-def process_all(sources: list[SourceText], ref: Reference, ids: Identifiers, cache: DocumentCache) -> tuple[list[CachedDocument], list[DocumentExtraction]]:
-    """Every document's output, from the cache where it is current, else extracted (on all cores)."""
+def process_all(
+    sources: list[SourceText], ref: Reference, ids: Identifiers, cache: DocumentCache
+) -> tuple[list[CachedDocument], list[DocumentExtraction], int]:
+    """Every document's output, from the cache where it is current, else extracted (on all cores);
+    the extractions kept, and how many documents came from the cache."""
     global _WORKER
     outputs: list[CachedDocument | None] = [cache.get(source) for source in sources]
     todo = [i for i, out in enumerate(outputs) if out is None]
@@ -71,10 +77,11 @@ def process_all(sources: list[SourceText], ref: Reference, ids: Identifiers, cac
         log.info("reusing %d of %d documents from the cache", len(sources) - len(todo), len(sources))
     progress = Progress("extracting", len(todo))
     extractions: list[DocumentExtraction] = []
-    _WORKER = (ref, ids)
+    parallel = len(todo) >= PARALLEL_FROM
+    _WORKER = (ref, ids, not parallel)
     try:
         workers = min(os.cpu_count() or 1, 4)
-        if len(todo) >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if parallel and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 results = pool.imap(process_document, (sources[i] for i in todo), chunksize=16)
                 extractions = _collect(results, todo, sources, outputs, cache, progress)
@@ -83,7 +90,7 @@ def process_all(sources: list[SourceText], ref: Reference, ids: Identifiers, cac
     finally:
         _WORKER = None
         progress.close()
-    return [out for out in outputs if out is not None], extractions
+    return [out for out in outputs if out is not None], extractions, len(sources) - len(todo)
 
 
 def _collect(results, todo, sources, outputs, cache, progress) -> list[DocumentExtraction]:
@@ -91,7 +98,8 @@ def _collect(results, todo, sources, outputs, cache, progress) -> list[DocumentE
     for i, (out, ex) in zip(todo, results):
         outputs[i] = out
         cache.put(sources[i], out)
-        extractions.append(ex)
+        if ex is not None:
+            extractions.append(ex)
         progress.advance()
     return extractions
 
@@ -116,19 +124,21 @@ def build(
     sources = read_folder(documents)
     folder = default_cache(out) if cache is True else (cache or None)
     doc_cache = DocumentCache(folder, ids)
-    docs, extractions = process_all(sources, ref, ids, doc_cache)
+    docs, extractions, reused = process_all(sources, ref, ids, doc_cache)
     graphs = [(ids.graph("reference"), graph_lines(Mapper(ref, ids).reference()))]
     graphs += [(ids.graph(s.entry.key), d.ntriples) for s, d in zip(sources, docs)]
-    log.info("writing dumps")
-    files = render_graphs(ids, graphs)
-    if validate:
-        require_conformance(files["wsis-kg.nt"], engine)
+    union = union_lines(graphs)
+    check = conformance_in_background(union, engine) if validate else None
+    log.info("serializing %d graphs", len(graphs))
+    files = render_graphs(ids, graphs, union)
+    if check:
+        check()
         log.info("the graph conforms to shapes/ (%s engine)", engine)
     warnings = [w for d in docs for w in d.warnings]
     files[REPORT] = report_text(docs).encode("utf-8")
     write_atomically(out, files)
     doc_cache.prune()
-    return BuildResult(files, extractions, warnings, time.perf_counter() - started, reused=len(docs) - len(extractions))
+    return BuildResult(files, extractions, warnings, time.perf_counter() - started, reused=reused)
 
 
 def default_cache(out: Path) -> Path:

@@ -9,6 +9,9 @@ Two engines give the same results (tests/test_shacl_fast.py holds them to it):
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,8 +87,54 @@ def validate_file(path: Path, engine: str = "fast") -> list[str]:
 
 def require_conformance(ntriples: bytes, engine: str = "fast") -> None:
     """Raise ``ValidationFailed`` with the readable report when the N-Triples do not conform."""
-    problems = validate_bytes(ntriples, engine=engine, trusted=True)
+    raise_for(validate_bytes(ntriples, engine=engine, trusted=True))
+
+
+def raise_for(problems: list[str]) -> None:
+    """``ValidationFailed`` listing the first 50 problems, if there are any."""
     if problems:
         shown = "\n".join(f"  {p}" for p in problems[:50])
         more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
         raise ValidationFailed(f"the graph does not conform to shapes/ ({len(problems)} violations):\n{shown}{more}")
+
+
+#: Below this size a forked checker costs more than the overlap saves.
+BACKGROUND_FROM_BYTES = 5_000_000
+
+
+def conformance_in_background(ntriples: bytes, engine: str = "fast") -> Callable[[], None]:
+    """Start the SHACL check in a forked process, so the build can serialize dumps meanwhile.
+
+    Returns ``wait``: it blocks until the check is done and raises ``ValidationFailed`` (or the
+    checker's error) exactly as :func:`require_conformance` would. Small graphs are checked
+    in-process when ``wait`` is called.
+    """
+    if len(ntriples) < BACKGROUND_FROM_BYTES or "fork" not in multiprocessing.get_all_start_methods():
+        return lambda: require_conformance(ntriples, engine)
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    checker = ctx.Process(target=_check_and_send, args=(ntriples, engine, send), name="shacl-check")  # not daemonic: the fast engine forks too
+    checker.start()
+    send.close()
+
+    def wait() -> None:
+        try:
+            kind, payload = receive.recv()
+        except EOFError:
+            checker.join()
+            raise ValidationFailed(f"the SHACL check process died (exit code {checker.exitcode})") from None
+        checker.join()
+        if kind == "error":
+            raise ValidationFailed(f"the SHACL check failed: {payload}")
+        raise_for(payload)
+
+    return wait
+
+
+def _check_and_send(ntriples: bytes, engine: str, send: Connection) -> None:
+    try:
+        send.send(("problems", validate_bytes(ntriples, engine=engine, trusted=True)))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+        send.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        send.close()

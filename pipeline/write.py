@@ -43,12 +43,16 @@ def graph_lines(triples: list[Triple] | list[Quad]) -> bytes:
     return b"".join(sorted(set(data.splitlines(keepends=True))))
 
 
-def parse_canonical(graphs: list[tuple[str, bytes]]) -> tuple[bytes, list[Quad], list[Triple]]:
-    """The union N-Triples, and the quads (graph by graph) and union triples, parsed strictly.
+def union_lines(graphs: list[tuple[str, bytes]]) -> bytes:
+    """The union of all graphs as sorted, unique N-Triples lines (the ``.nt`` dump)."""
+    return b"".join(sorted({line for _, lines in graphs for line in lines.splitlines(keepends=True)}))
+
+
+def parse_canonical(graphs: list[tuple[str, bytes]], union: bytes) -> tuple[list[Quad], list[Triple]]:
+    """The quads (graph by graph) and the union triples, parsed strictly.
 
     The strict parse is the build's check that every term the mapper made is valid RDF.
     """
-    union = b"".join(sorted({line for _, lines in graphs for line in lines.splitlines(keepends=True)}))
     nquads = b"".join(
         line[:-2] + b"<" + name.encode() + b"> .\n" for name, lines in graphs for line in lines.splitlines(keepends=True)
     )
@@ -57,7 +61,7 @@ def parse_canonical(graphs: list[tuple[str, bytes]]) -> tuple[bytes, list[Quad],
         triples = list(parse(union, format=RdfFormat.N_TRIPLES))
     except SyntaxError as exc:
         raise WsisKgError(f"the mapper produced invalid RDF: {exc}") from None
-    return union, quads, triples
+    return quads, triples
 
 
 def void_description(ids: Identifiers, quads: list[Quad], triples: list[Triple], files: dict[str, bytes]) -> list[Triple]:
@@ -108,10 +112,11 @@ def render(ids: Identifiers, quads: list[Quad]) -> dict[str, bytes]:
     return render_graphs(ids, [(name, graph_lines(qs)) for name, qs in by_graph.items()])
 
 
-def render_graphs(ids: Identifiers, graphs: list[tuple[str, bytes]]) -> dict[str, bytes]:
+def render_graphs(ids: Identifiers, graphs: list[tuple[str, bytes]], union: bytes | None = None) -> dict[str, bytes]:
     """Every output file's bytes from each named graph's canonical lines (:func:`graph_lines`)."""
     graphs = sorted(graphs)
-    union, quads, triples = parse_canonical(graphs)
+    union = union if union is not None else union_lines(graphs)
+    quads, triples = parse_canonical(graphs, union)
     prefixes = {**PREFIXES, "id": ids.id("")}
     files: dict[str, bytes] = {}
     for name, (fmt, _) in DUMPS.items():

@@ -11,7 +11,7 @@ from pyoxigraph import BlankNode, RdfFormat, parse
 
 from pipeline import layout
 from pipeline.build import build
-from pipeline.errors import InputError
+from pipeline.errors import InputError, ValidationFailed
 from pipeline.identifiers import ONTOLOGY_NS, Identifiers
 from pipeline.write import DUMPS
 
@@ -144,3 +144,22 @@ def test_unknown_citation_form_is_a_warning_with_line(tmp_path):
     assert [str(w) for w in result.warnings] == [
         "a.txt:3: cannot tell which ITU organ adopted '第2号决议' (no organ named before it, no year and place)"
     ]
+
+
+def test_background_shacl_check_reports_like_the_inline_one(monkeypatch):
+    """Big builds check SHACL in a forked process while serializing: same verdict, same report."""
+    from pyoxigraph import RdfFormat, parse, serialize
+
+    from pipeline import validate
+
+    fixture = sorted((layout.ROOT / "tests" / "shapes" / "invalid").glob("*.ttl"))[0]
+    nt = serialize(parse(path=str(fixture), format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES)
+    monkeypatch.setattr(validate, "BACKGROUND_FROM_BYTES", 0)
+    with pytest.raises(ValidationFailed) as inline:
+        validate.require_conformance(nt)
+    wait = validate.conformance_in_background(nt)
+    with pytest.raises(ValidationFailed) as background:
+        wait()
+    assert str(background.value) == str(inline.value)
+    valid = sorted((layout.ROOT / "tests" / "shapes" / "valid").glob("*.ttl"))[0]
+    validate.conformance_in_background(serialize(parse(path=str(valid), format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES))()
