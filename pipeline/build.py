@@ -38,7 +38,8 @@ class BuildResult:
     extractions: list[DocumentExtraction]  # of the documents extracted this time, for small builds (< PARALLEL_FROM)
     warnings: list[BuildWarning]
     seconds: float
-    reused: int = 0  # documents taken from the cache
+    documents: int = 0  # documents in the build
+    reused: int = 0  # of which taken from the cache
 
 
 def extract_all(documents: Path, ids: Identifiers) -> tuple[Reference, list, list[DocumentExtraction]]:
@@ -124,21 +125,24 @@ def build(
     sources = read_folder(documents)
     folder = default_cache(out) if cache is True else (cache or None)
     doc_cache = DocumentCache(folder, ids)
+    log.info("read %d documents (%.1f s)", len(sources), time.perf_counter() - started)
     docs, extractions, reused = process_all(sources, ref, ids, doc_cache)
+    log.info("extracted and mapped %d documents (%.1f s)", len(docs) - reused, time.perf_counter() - started)
     graphs = [(ids.graph("reference"), graph_lines(Mapper(ref, ids).reference()))]
     graphs += [(ids.graph(s.entry.key), d.ntriples) for s, d in zip(sources, docs)]
     union = union_lines(graphs)
     check = conformance_in_background(union, engine) if validate else None
     log.info("serializing %d graphs", len(graphs))
     files = render_graphs(ids, graphs, union)
+    log.info("serialized the dumps (%.1f s)", time.perf_counter() - started)
     if check:
         check()
-        log.info("the graph conforms to shapes/ (%s engine)", engine)
+        log.info("the graph conforms to shapes/ (%s engine, %.1f s)", engine, time.perf_counter() - started)
     warnings = [w for d in docs for w in d.warnings]
     files[REPORT] = report_text(docs).encode("utf-8")
     write_atomically(out, files)
     doc_cache.prune()
-    return BuildResult(files, extractions, warnings, time.perf_counter() - started, reused=reused)
+    return BuildResult(files, extractions, warnings, time.perf_counter() - started, documents=len(docs), reused=reused)
 
 
 def default_cache(out: Path) -> Path:

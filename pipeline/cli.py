@@ -47,7 +47,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         log.warning("… and %d more warnings in build-report.txt", len(result.warnings) - len(shown))
     log.info(
         "built %s in %.2f s (%d documents, %d reused from the cache; %d warnings; see %s/build-report.txt)",
-        args.out, result.seconds, len(result.extractions) + result.reused, result.reused, len(result.warnings), args.out,
+        args.out, result.seconds, result.documents, result.reused, len(result.warnings), args.out,
     )  # fmt: skip
     return 0
 
