@@ -181,30 +181,43 @@ class GraphStoreClient:
         answers an empty PUT with 2xx and an empty graph."""
         if not body.strip():
             raise EndpointError(f"refusing to PUT an empty body to graph <{graph}>")
+        status, text = self._send("PUT", f"graph={quote(graph, safe='')}", body, content_type, f"graph <{graph}>")
+        if status >= 300:
+            raise EndpointError(f"{self.endpoint.store_url}: HTTP {status} for graph <{graph}>: {text}")
+
+    def post_dataset(self, body: bytes) -> bool:
+        """Add N-Quads to the store's dataset in one request; False if the store does not take
+        datasets at its Graph Store endpoint (an extension Oxigraph and Fuseki implement)."""
+        status, text = self._send("POST", "", body, "application/n-quads", "the dataset")
+        if status in (400, 405, 406, 415):
+            return False
+        if status >= 300:
+            raise EndpointError(f"{self.endpoint.store_url}: HTTP {status} for the dataset: {text}")
+        return True
+
+    def _send(self, method: str, query: str, body: bytes, content_type: str, what: str) -> tuple[int, str]:
         path = self._parts.path or "/"
-        sep = "&" if self._parts.query else "?"
-        target = f"{path}{'?' + self._parts.query if self._parts.query else ''}{sep}graph={quote(graph, safe='')}"
+        params = "&".join(p for p in (self._parts.query, query) if p)
+        target = f"{path}?{params}" if params else path
         headers = {"Content-Type": content_type, "Content-Length": str(len(body)), **self.endpoint.auth_header()}
         for attempt in (1, 2):
             try:
                 conn = self._connection()
-                conn.request("PUT", target, body=body, headers=headers)
+                conn.request(method, target, body=body, headers=headers)
                 response = conn.getresponse()
                 text = response.read()
-                break
+                return response.status, text.decode("utf-8", "replace").strip()[:300]
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
                 self.close()
                 if attempt == 2:
-                    raise EndpointError(f"{self.endpoint.store_url}: connection lost while sending graph <{graph}> ({exc})") from None
+                    raise EndpointError(f"{self.endpoint.store_url}: connection lost while sending {what} ({exc})") from None
             except (TimeoutError, socket.timeout):
                 self.close()
-                raise EndpointError(f"{self.endpoint.store_url}: no answer within {self.endpoint.timeout:g} s for graph <{graph}>") from None
+                raise EndpointError(f"{self.endpoint.store_url}: no answer within {self.endpoint.timeout:g} s for {what}") from None
             except OSError as exc:
                 self.close()
                 raise EndpointError(f"{self.endpoint.store_url}: unreachable ({exc})") from None
-        if response.status >= 300:
-            detail = text.decode("utf-8", "replace").strip()[:300]
-            raise EndpointError(f"{self.endpoint.store_url}: HTTP {response.status} for graph <{graph}>: {detail}")
+        raise AssertionError("unreachable")
 
 
 def _body(exc: urllib.error.HTTPError) -> str:

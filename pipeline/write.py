@@ -64,8 +64,17 @@ def parse_canonical(graphs: list[tuple[str, bytes]], union: bytes) -> tuple[list
     return quads, triples
 
 
-def void_description(ids: Identifiers, quads: list[Quad], triples: list[Triple], files: dict[str, bytes]) -> list[Triple]:
-    """VoID/DCAT description with counts, without blank nodes."""
+SPDX_CHECKSUM = "http://spdx.org/rdf/terms#checksumValue"
+
+
+def void_description(
+    ids: Identifiers, quads: list[Quad], triples: list[Triple], files: dict[str, bytes], graph_sums: dict[str, str] | None = None
+) -> list[Triple]:
+    """VoID/DCAT description with counts, without blank nodes.
+
+    Each graph also gets the SHA-256 of its canonical lines (:func:`graph_lines`), so a loader
+    can tell which graphs a new build changed and move only those.
+    """
     ds = NamedNode(ids.dataset())
     n = lambda v: Literal(str(v), datatype=NamedNode(XSD + "integer"))  # noqa: E731
     out = [
@@ -91,6 +100,8 @@ def void_description(ids: Identifiers, quads: list[Quad], triples: list[Triple],
             Triple(graph, NamedNode(RDF + "type"), NamedNode(VOID + "Dataset")),
             Triple(graph, NamedNode(VOID + "triples"), n(count)),
         ]
+        if graph_sums and graph.value in graph_sums:
+            out.append(Triple(graph, NamedNode(SPDX_CHECKSUM), Literal(graph_sums[graph.value])))
     for name, data in sorted(files.items()):
         dist = NamedNode(f"{ids.dataset()}/distribution/{name}")
         out += [
@@ -99,7 +110,7 @@ def void_description(ids: Identifiers, quads: list[Quad], triples: list[Triple],
             Triple(dist, NamedNode(RDFS + "label"), Literal(name)),
             Triple(dist, NamedNode(DCAT + "mediaType"), Literal(DUMPS[name][1])),
             Triple(dist, NamedNode(DCAT + "byteSize"), n(len(data))),
-            Triple(dist, NamedNode("http://spdx.org/rdf/terms#checksumValue"), Literal(hashlib.sha256(data).hexdigest())),
+            Triple(dist, NamedNode(SPDX_CHECKSUM), Literal(hashlib.sha256(data).hexdigest())),
         ]
     return sorted(out, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
@@ -126,7 +137,8 @@ def render_graphs(ids: Identifiers, graphs: list[tuple[str, bytes]], union: byte
         data = quads if fmt.supports_datasets else triples
         kwargs = {"prefixes": prefixes} if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG) else {}
         files[name] = serialize(data, format=fmt, **kwargs)
-    void = void_description(ids, quads, triples, files)
+    sums = {name: hashlib.sha256(lines).hexdigest() for name, lines in graphs}
+    void = void_description(ids, quads, triples, files, sums)
     files["void.ttl"] = serialize(void, format=RdfFormat.TURTLE, prefixes={"void": VOID, "dcat": DCAT, **PREFIXES})
     return files
 

@@ -67,12 +67,15 @@ def served(built, tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def built_smaller(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A second, different build: the seeds without the short Baku declaration draft (000)."""
+    """A second, different build: the seeds without the Baku declaration draft (000), and with
+    one more sentence in WTDC Resolution 30 (001): one graph goes, one changes, four stay."""
     docs = tmp_path_factory.mktemp("docs4")
     manifest = yaml.safe_load((layout.DOCUMENTS / "manifest.yaml").read_text(encoding="utf-8"))
     manifest["documents"] = [d for d in manifest["documents"] if not d["file"].startswith("000_")]
     for entry in manifest["documents"]:
         shutil.copy(layout.DOCUMENTS / entry["file"], docs / entry["file"])
+    changed = next(docs.glob("001_*.txt"))
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n我们重申C5行动方面的重要性。\n", encoding="utf-8")
     (docs / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
     out = tmp_path_factory.mktemp("build4") / "dist"
     build(docs, out, IDS, validate=False)

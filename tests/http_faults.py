@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-#: What to do with a request: "forward", "stall" (never answer), "fail" (HTTP 500).
+#: What to do with a request: "forward", "stall" (never answer), "fail" (HTTP 500),
+#: "unsupported" (HTTP 415, as a store that does not take that content type).
 Action = str
 
 
@@ -46,9 +47,9 @@ class FaultyProxy:
                     proxy._release.wait(60)
                     self.close_connection = True
                     return
-                if action == "fail":
+                if action in ("fail", "unsupported"):
                     payload = b"injected failure"
-                    self.send_response(500)
+                    self.send_response(500 if action == "fail" else 415)
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)

@@ -54,18 +54,31 @@ def test_reload_replaces_and_drops_graphs_no_longer_built(loaded, built_smaller)
     assert report.dropped_graphs == 1 and IDS.graph("itu/wtdc/2025/declaration") not in live_sizes(endpoint, IDS)
 
 
+def is_staging_post(method: str, path: str) -> bool:
+    return method == "POST" and path.startswith("/store")
+
+
+def is_switch(method: str, path: str, proxy: FaultyProxy) -> bool:
+    """The update request that comes after the staging POST."""
+    return path.endswith("/update") and any(is_staging_post(m, p) for m, p, _ in proxy.requests)
+
+
+def test_reload_sends_and_moves_only_changed_graphs(loaded, built_smaller):
+    _, endpoint = loaded
+    report = load(endpoint, plan_from_dumps(built_smaller, IDS), IDS)
+    assert (report.unchanged_graphs, report.dropped_graphs) == (4, 1)  # reference, 002-004 kept; 001 changed; 000 gone
+    assert report.sent_triples < report.triples / 2
+    assert live_sizes(endpoint, IDS) == expected_sizes(built_smaller)
+
+
 def test_killed_loader_leaves_previous_graph_and_next_load_recovers(loaded, built, built_smaller):
-    """SIGKILL the `wsis-kg load` process while it is staging graph 3 of 6."""
+    """SIGKILL the `wsis-kg load` process after staging, while its switch request hangs."""
     _, endpoint = loaded
     before = snapshot(endpoint)
-    puts = 0
-
-    def decide(n: int, method: str, path: str) -> str:
-        nonlocal puts
-        puts += method == "PUT"
-        return "stall" if method == "PUT" and puts == 3 else "forward"
-
+    holder: list[FaultyProxy] = []
+    decide = lambda n, method, path: "stall" if is_switch(method, path, holder[0]) else "forward"  # noqa: E731
     with FaultyProxy(endpoint.query_url.rsplit("/", 1)[0], decide=decide) as proxy:
+        holder.append(proxy)
         loader = subprocess.Popen(
             [sys.executable, "-m", "pipeline.cli", "load", "--endpoint", proxy.url, "--out", str(built_smaller)],
             env={**os.environ, "NO_PROXY": "127.0.0.1"},
@@ -82,24 +95,25 @@ def test_killed_loader_leaves_previous_graph_and_next_load_recovers(loaded, buil
     assert live_sizes(endpoint, IDS) == expected_sizes(built_smaller)
 
 
-def test_server_killed_mid_load_keeps_previous_graph(tmp_path, built, built_smaller):
-    """The server dies (SIGKILL) while a load is staging; restarted on its store, it answers as before."""
+@pytest.mark.parametrize("when", ["staging", "switch"])
+def test_server_killed_mid_load_keeps_previous_graph(tmp_path, built, built_smaller, when):
+    """The server dies (SIGKILL) as a request arrives; restarted on its store, it answers as before."""
     location = tmp_path / "store"
     server = OxigraphServer(location, read_only=False).start()
     try:
         endpoint = Endpoint.from_url(server.root, environ={})
         load(endpoint, plan_from_dumps(built[1], IDS), IDS)
         before = snapshot(endpoint)
-        puts = 0
+        holder: list[FaultyProxy] = []
 
         def decide(n: int, method: str, path: str) -> str:
-            nonlocal puts
-            puts += method == "PUT"
-            if method == "PUT" and puts == 4:
+            hit = is_staging_post(method, path) if when == "staging" else is_switch(method, path, holder[0])
+            if hit:
                 server.kill()
             return "forward"
 
         with FaultyProxy(server.root, decide=decide) as proxy:
+            holder.append(proxy)
             with pytest.raises(EndpointError):
                 load(Endpoint.from_url(proxy.url, timeout=10, environ={}), plan_from_dumps(built_smaller, IDS), IDS)
     finally:
@@ -112,27 +126,32 @@ def test_server_killed_mid_load_keeps_previous_graph(tmp_path, built, built_smal
         assert graph_sizes(endpoint, STAGING) == {}
 
 
-@pytest.mark.parametrize("failing", ["PUT", "switch"])
+@pytest.mark.parametrize("failing", ["staging", "switch"])
 def test_http_error_mid_load_keeps_previous_graph(loaded, built_smaller, failing):
     _, endpoint = loaded
     before = snapshot(endpoint)
-    puts = 0
+    holder: list[FaultyProxy] = []
 
     def decide(n: int, method: str, path: str) -> str:
-        nonlocal puts
-        puts += method == "PUT"
-        if failing == "PUT" and method == "PUT" and puts == 2:
-            return "fail"
-        if failing == "switch" and path.endswith("/update") and puts:  # the update after staging
-            return "fail"
-        return "forward"
+        hit = is_staging_post(method, path) if failing == "staging" else is_switch(method, path, holder[0])
+        return "fail" if hit else "forward"
 
     with FaultyProxy(endpoint.query_url.rsplit("/", 1)[0], decide=decide) as proxy:
+        holder.append(proxy)
         with pytest.raises(EndpointError, match="HTTP 500|injected failure"):
             load(Endpoint.from_url(proxy.url, environ={}), plan_from_dumps(built_smaller, IDS), IDS)
     assert snapshot(endpoint) == before
     load(endpoint, plan_from_dumps(built_smaller, IDS), IDS)
     assert live_sizes(endpoint, IDS) == expected_sizes(built_smaller)
+
+
+def test_stores_without_dataset_posts_get_one_put_per_graph(oxigraph, built):
+    """A store that refuses N-Quads at its Graph Store endpoint still gets a standard load."""
+    decide = lambda n, method, path: "unsupported" if is_staging_post(method, path) else "forward"  # noqa: E731
+    with FaultyProxy(oxigraph.root, decide=decide) as proxy:
+        report = load(Endpoint.from_url(proxy.url, environ={}), plan_from_dumps(built[1], IDS), IDS)
+        assert proxy.count("PUT") == report.graphs + 1  # the data graphs and the description
+    assert live_sizes(Endpoint.from_url(oxigraph.root, environ={}), IDS) == expected_sizes(built[1])
 
 
 def test_refuses_a_much_smaller_build(loaded, built, tmp_path):
