@@ -169,6 +169,7 @@ def markdown(result: dict) -> str:
              f"sizes {', '.join(str(f['docs']) for f in figures)} documents, seed {result['seed']}, "
              f"{result['machine']['nproc']} CPUs, {result['machine']['memory_gb']:.0f} GB, Python {result['machine']['python']}, "
              f"wsis-kg {result['machine']['git']}", "",
+             *([f"**Interrupted:** {result['interrupted']}", ""] if result.get("interrupted") else []),
              "| stage | docs | triples | wall s | throughput | peak MB | vs baseline | target | status | notes |",
              "|---|---:|---:|---:|---|---:|---|---|---|---|"]
     for r in rows:
