@@ -93,12 +93,15 @@ def rows_for_size(fig: dict) -> list[Row]:
     for mode, label in (("embedded", "queries: embedded"), ("union", "queries: HTTP union"), ("live", "queries: HTTP live")):
         if mode not in q:
             continue
-        p50, p95, worst = q[mode]["overall_p50"], q[mode]["overall_p95"], max(x["p50"] for x in q[mode]["per_query"])
+        p50, p95 = q[mode]["overall_p50"], q[mode]["overall_p95"]
+        worst = max((x["p50"] for x in q[mode]["per_query"] if x["p50"] is not None), default=None)
+        failed = q[mode].get("failed") or []
         gate = mode != "live"
-        rows.append(Row(label, size, triples, p50, f"p95 {p95 * 1000:.1f} ms", None,
+        rows.append(Row(label, size, triples, p50, _ms("p95 ", p95), None,
                         target="p50 ≤ 50 ms @~1M triples" if gate else "",
-                        status=(_status(p50 <= 0.050) if at_1m else "n/a") if gate else "",
-                        note=f"overall p50 of {len(q[mode]['per_query'])} queries × {q['reps']}; slowest query p50 {worst * 1000:.1f} ms"))
+                        status=(_status(p50 is not None and p50 <= 0.050 and not failed) if at_1m else "n/a") if gate else "",
+                        note=f"overall p50 of {len(q[mode]['per_query'])} queries × ≤{q['reps']}; slowest query p50 {_ms('', worst)}"
+                        + (f"; FAILED: {', '.join(failed)}" if failed else "")))
     return rows
 
 
@@ -125,7 +128,7 @@ SCALED = (
 
 def exponent(n1: float, n2: float, y1: float | None, y2: float | None) -> float | None:
     """log(y2/y1) / log(n2/n1): 1 is linear, 2 quadratic; None when a figure is missing."""
-    if not y1 or not y2 or n1 == n2:
+    if not y1 or not y2 or n1 == n2:  # missing, failed or zero
         return None
     return math.log(y2 / y1) / math.log(n2 / n1)
 
@@ -145,6 +148,10 @@ def scaling_rows(figures: list[dict]) -> list[list[str]]:
     return out
 
 
+def _ms(prefix: str, seconds: float | None) -> str:
+    return "-" if seconds is None else f"{prefix}{seconds * 1000:,.1f} ms"
+
+
 def _fmt(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
 
@@ -157,14 +164,16 @@ def markdown(result: dict) -> str:
     for r in rows[1 if result.get("seeds") else 0:] + rows[:1]:  # stage order as per size; seeds sorts into its stage
         order.setdefault(r.stage, len(order))
     rows.sort(key=lambda r: order[r.stage])  # stable: stage by stage, sizes ascending (seeds first)
-    lines = [f"# wsis-kg benchmark, {result['started_utc']}", "",
+    missing = [str(n) for n in result.get("requested_sizes", []) if n not in {f["docs"] for f in figures}]
+    lines = [f"# wsis-kg benchmark, {result['started_utc']}" + (f" (partial: {', '.join(missing)} documents not done yet)" if missing else ""), "",
              f"sizes {', '.join(str(f['docs']) for f in figures)} documents, seed {result['seed']}, "
              f"{result['machine']['nproc']} CPUs, {result['machine']['memory_gb']:.0f} GB, Python {result['machine']['python']}, "
              f"wsis-kg {result['machine']['git']}", "",
+             *([f"**Interrupted:** {result['interrupted']}", ""] if result.get("interrupted") else []),
              "| stage | docs | triples | wall s | throughput | peak MB | vs baseline | target | status | notes |",
              "|---|---:|---:|---:|---|---:|---|---|---|---|"]
     for r in rows:
-        secs = "-" if r.seconds is None else (f"{r.seconds * 1000:.1f} ms" if r.stage.startswith("queries") else f"{r.seconds:.2f}")
+        secs = _ms("", r.seconds) if r.stage.startswith("queries") else _fmt(r.seconds)
         lines.append(f"| {r.stage} | {r.size} | {'-' if r.triples is None else f'{r.triples:,}'} | {secs} | {r.throughput} | "
                      f"{_fmt(r.peak_mb, 0)} | {r.ratio} | {r.target} | {r.status} | {r.note} |")
     scale = scaling_rows(figures)
@@ -180,8 +189,8 @@ def markdown(result: dict) -> str:
         live = {x["query"]: x for x in q.get("live", {}).get("per_query", [])}
         for e, u in zip(q["embedded"]["per_query"], q["union"]["per_query"]):
             lv = live.get(e["query"])
-            lines.append(f"| {e['query']} | {f['docs']} | {e['rows']} | {e['p50'] * 1000:.1f} | {e['p95'] * 1000:.1f} | "
-                         f"{u['p50'] * 1000:.1f} | {u['p95'] * 1000:.1f} | {_fmt(lv and lv['p50'] * 1000, 1)} | {_fmt(lv and lv['p95'] * 1000, 1)} |")
+            cells = [_ms("", x and x[k]).removesuffix(" ms") for x in (e, u, lv) for k in ("p50", "p95")]
+            lines.append(f"| {e['query']} | {f['docs']} | {e['rows']} | " + " | ".join(cells) + " |")
     skipped = [str(f["docs"]) for f in figures if not f.get("validate_pyshacl")]
     if skipped:
         lines += ["", f"pyshacl baseline and parity skipped at {', '.join(skipped)} documents (--skip-baseline-above)."]
@@ -214,7 +223,8 @@ def machine_facts() -> dict:
 def write_results(result: dict, folder: Path) -> tuple[Path, Path]:
     """``<UTC timestamp>-<sizes>.md`` (the tables) and ``.json`` (every raw figure)."""
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{result['started_utc'].replace(':', '').replace('-', '')}-{'-'.join(str(f['docs']) for f in result['sizes'])}"
+    # The requested sizes, not the finished ones: the partial files of a long run are rewritten in place.
+    stem = f"{result['started_utc'].replace(':', '').replace('-', '')}-{'-'.join(str(n) for n in result.get('requested_sizes') or [f['docs'] for f in result['sizes']])}"
     md, js = folder / f"{stem}.md", folder / f"{stem}.json"
     md.write_text(markdown(result), encoding="utf-8")
     js.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -67,7 +67,8 @@ def figures(done: Measured) -> dict:
 def latency_summary(latencies: list[Latency], reps: int) -> dict:
     """Per query, and overall: the percentiles of every sample of every query together."""
     every = [s for x in latencies for s in x.samples]
-    return {"per_query": [x.as_json() for x in latencies], "overall_p50": percentile(every, 50), "overall_p95": percentile(every, 95), "reps": reps}
+    return {"per_query": [x.as_json() for x in latencies], "overall_p50": percentile(every, 50) if every else None,
+            "overall_p95": percentile(every, 95) if every else None, "failed": [x.query for x in latencies if x.error], "reps": reps}
 
 
 def bench_seeds(work: Path, ids: Identifiers, runs: int) -> dict:
@@ -81,7 +82,7 @@ def bench_seeds(work: Path, ids: Identifiers, runs: int) -> dict:
     return {"seconds": seconds, "median_seconds": statistics.median(seconds), "peak_mb": max(peaks), "triples": void_triples(out, ids)}
 
 
-def bench_size(docs: int, seed: int, work: Path, ids: Identifiers, *, reps: int, baseline: bool, live: bool) -> dict:
+def bench_size(docs: int, seed: int, work: Path, ids: Identifiers, *, reps: int, budget_s: float, timeout_s: int, baseline: bool, live: bool) -> dict:
     """Every stage at one corpus size; returns the raw figures."""
     cli = wsis_kg()
     corpus, out = work / "corpus", work / "dist"
@@ -114,12 +115,11 @@ def bench_size(docs: int, seed: int, work: Path, ids: Identifiers, *, reps: int,
     result["load_protocol"] = vars(protocol_load(out, work / "rw-store", ids))
     shutil.rmtree(work / "rw-store", ignore_errors=True)
 
-    opened, embedded = embedded_latencies(out, ids, reps)
-    remote = remote_latencies(store, ids, reps, ("union", "live") if live else ("union",))
-    result["queries"] = {"reps": reps, "embedded_open_seconds": opened, "embedded": latency_summary(embedded, reps),
+    opened, embedded = embedded_latencies(out, ids, reps, budget_s)
+    remote = remote_latencies(store, ids, reps, budget_s, timeout_s, ("union", "live") if live else ("union",))
+    result["queries"] = {"reps": reps, "budget_s": budget_s, "http_timeout_s": timeout_s, "embedded_open_seconds": opened, "embedded": latency_summary(embedded, reps),
                          **{mode: latency_summary(lat, reps) for mode, lat in remote.items()}}
-    log.info("[%d] queries p50: embedded %.1f ms, HTTP union %.1f ms", docs,
-             result["queries"]["embedded"]["overall_p50"] * 1000, result["queries"]["union"]["overall_p50"] * 1000)
+    log.info("[%d] queries p50: embedded %s s, HTTP union %s s", docs, result["queries"]["embedded"]["overall_p50"], result["queries"]["union"]["overall_p50"])
     return result
 
 
@@ -137,6 +137,8 @@ def main() -> int:
     p.add_argument("--results", type=Path, default=HERE / "results", help="folder for the .md and .json results (default benchmarks/results)")
     p.add_argument("--skip-baseline-above", type=int, metavar="N", help="no pyshacl baseline or parity check above N documents (it takes minutes at 1M triples)")
     p.add_argument("--reps", type=int, default=20, help="timed repetitions per query, after one warm-up (default 20)")
+    p.add_argument("--query-budget", type=float, default=60, metavar="SECONDS", help="stop repeating a query after this long, keeping at least 3 runs (default 60)")
+    p.add_argument("--query-timeout", type=int, default=120, metavar="SECONDS", help="server-side limit per HTTP query; slower ones are reported as failed (default 120)")
     p.add_argument("--seed-runs", type=int, default=5, help="cold builds of the seed documents; the median is reported (default 5)")
     p.add_argument("--live-max-docs", type=int, default=10, help="also query dataset=live up to this size (default 10; slow with thousands of graphs)")
     p.add_argument("--workdir", type=Path, help="keep corpora, dumps and stores here instead of a deleted temporary folder")
@@ -145,7 +147,7 @@ def main() -> int:
 
     ids = Identifiers.from_environment()
     result: dict = {"started_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "seed": args.seed,
-                    "args": {k: str(v) for k, v in vars(args).items()}, "machine": machine_facts(), "sizes": []}
+                    "args": {k: str(v) for k, v in vars(args).items()}, "machine": machine_facts(), "requested_sizes": args.sizes, "sizes": []}
     with tempfile.TemporaryDirectory(prefix="wsis-kg-bench-") as tmp:
         root = args.workdir or Path(tmp)
         result["seeds"] = bench_seeds(root / "seeds", ids, args.seed_runs)
@@ -153,7 +155,7 @@ def main() -> int:
             baseline = args.skip_baseline_above is None or docs <= args.skip_baseline_above
             work = root / f"docs-{docs}"
             shutil.rmtree(work, ignore_errors=True)  # our own folder: generate-corpus refuses to overwrite a corpus
-            result["sizes"].append(bench_size(docs, args.seed, work, ids, reps=args.reps, baseline=baseline, live=docs <= args.live_max_docs))
+            result["sizes"].append(bench_size(docs, args.seed, work, ids, reps=args.reps, budget_s=args.query_budget, timeout_s=args.query_timeout, baseline=baseline, live=docs <= args.live_max_docs))
             if not args.workdir:
                 shutil.rmtree(work, ignore_errors=True)
             md, js = write_results(result, args.results)  # after every size: a long run that dies keeps what it measured
