@@ -88,7 +88,7 @@ def rows_for_size(fig: dict) -> list[Row]:
         sent = pl["triples"]  # summed over graphs: triples shared by several graphs are sent once per graph
         rows.append(Row(label, size, sent, secs, _rate(sent, secs, "triples"), peak, target="≥ 150k triples/s",
                         status=_status(sent / secs >= 150_000) if rated else "n/a",
-                        note=f"server VmHWM; {pl['graphs']} graphs PUT; plan {pl['plan_seconds']:.2f} s not included"))
+                        note=f"server VmHWM; {pl['graphs']} graphs, changed ones staged in one N-Quads POST; plan {pl['plan_seconds']:.2f} s not included"))
     q = fig["queries"]
     for mode, label in (("embedded", "queries: embedded"), ("union", "queries: HTTP union"), ("live", "queries: HTTP live")):
         if mode not in q:
