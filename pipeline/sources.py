@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from bisect import bisect_right
+from collections import Counter
 from pathlib import Path
 from typing import Literal
 
@@ -90,7 +91,7 @@ def load_manifest(folder: Path) -> Manifest:
     keys = [d.key for d in manifest.documents]
     files = [d.file for d in manifest.documents]
     for label, values in (("key", keys), ("file", files)):
-        dupes = sorted({v for v in values if values.count(v) > 1})
+        dupes = sorted(v for v, n in Counter(values).items() if n > 1)  # list.count was O(n²): 10 s at 10k
         if dupes:
             raise InputError(path, f"duplicate {label}: {', '.join(dupes)}")
     return manifest
