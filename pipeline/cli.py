@@ -20,7 +20,9 @@ from __future__ import annotations
 import argparse
 import csv
 import logging
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from . import layout
@@ -109,19 +111,19 @@ def _endpoint(args: argparse.Namespace):
     return Endpoint.from_url(args.endpoint, update_url=getattr(args, "update_endpoint", None), store_url=getattr(args, "store_endpoint", None), timeout=args.timeout)
 
 
-def _stop_on_sigterm() -> None:
-    """Let ``kill`` (SIGTERM, as sent by service managers) stop us as cleanly as Ctrl-C does."""
-    import signal
+def _stop_requested() -> threading.Event:
+    """An event set by Ctrl-C (SIGINT) or ``kill`` (SIGTERM, as service managers send).
 
-    def handler(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, handler)
+    Setting a flag instead of raising means the signal can never land in the middle of
+    starting or stopping the server; the serve loop notices it within a fraction of a second.
+    """
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import time
-
     from .server import BUILD_MARKER, LOOPBACK, OxigraphServer, default_store, prepare_store
 
     if args.host not in LOOPBACK:
@@ -137,17 +139,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.writable:  # its content may change: a later serve must not trust the marker
         (store / BUILD_MARKER).unlink(missing_ok=True)
     server = OxigraphServer(store, host=args.host, port=args.port, read_only=not args.writable, timeout_s=args.timeout)
-    _stop_on_sigterm()
+    stop = _stop_requested()
     with server:
         print(f"SPARQL endpoint: {server.query_url}", flush=True)
         print(f"query UI:        {server.root}/", flush=True)
         if args.writable:
             print(f"updates:         {server.root}/update   graph store: {server.root}/store", flush=True)
         print("press Ctrl-C to stop", flush=True)
-        try:
-            while server.process.poll() is None:
-                time.sleep(0.2)
-        except KeyboardInterrupt:
+        while server.process.poll() is None and not stop.wait(0.2):
+            pass
+        if stop.is_set():
             log.info("stopping")
             return 0
     log.error("oxigraph stopped by itself with exit code %s", server.process.returncode)

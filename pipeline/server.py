@@ -171,7 +171,7 @@ class OxigraphServer:
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
             return False
 
-    def stop(self, wait: float = 10.0) -> None:
+    def stop(self, wait: float = 5.0) -> None:
         """Ask the server to stop (SIGTERM; SIGINT may be ignored in background jobs), then kill."""
         if self.process is None or self.process.poll() is not None:
             return

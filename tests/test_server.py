@@ -88,7 +88,7 @@ def test_serve_answers_curl_like_clients_as_embedded_and_stops_cleanly(built, st
         assert as_rows(post_query(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))[0][0] != "0"
     finally:
         process.send_signal(signal.SIGINT)  # what Ctrl-C sends
-        assert process.wait(15) == 0
+        assert process.wait(30) == 0
     with pytest.raises(EndpointError, match="unreachable"):
         Endpoint.from_url(url, timeout=2, environ={}).ask("ASK {}")
     # a second serve reuses the store instead of loading it again
@@ -97,7 +97,7 @@ def test_serve_answers_curl_like_clients_as_embedded_and_stops_cleanly(built, st
         assert as_rows(post_query(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))[0][0] != "0"
     finally:
         process.terminate()
-        _, log = process.communicate(timeout=15)
+        _, log = process.communicate(timeout=30)
     assert "reusing it" in log and process.returncode == 0
 
 
