@@ -109,6 +109,15 @@ def test_manifest_lists_missing_document(tmp_path, previous, built):
     _unchanged(previous, built)
 
 
+def test_duplicate_manifest_keys_are_named(tmp_path, previous, built):
+    """Regression: the check was rewritten from O(n²) list.count to a Counter; it must still bite."""
+    entry = "  - {{file: {f}, key: itu/doc/X, kind: report, language: zh, title_zh: 测试, title_en: Test}}\n"
+    folder = _docs(tmp_path, {"a.txt": "正文。".encode(), "b.txt": "正文。".encode()}, entry.format(f="a.txt") + entry.format(f="b.txt"))
+    with pytest.raises(InputError, match="duplicate key: itu/doc/X"):
+        build(folder, previous, IDS)
+    _unchanged(previous, built)
+
+
 def test_bom_is_stripped_and_gb18030_only_when_declared(tmp_path):
     from pipeline.sources import read_folder
 
