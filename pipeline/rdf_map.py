@@ -7,8 +7,6 @@ idempotent). Named graphs: one per source document, one for reference data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
 from pyoxigraph import Literal, NamedNode, Quad
 
 from .identifiers import ONTOLOGY_NS, Identifiers
@@ -334,11 +332,3 @@ class Mapper:
             g.add(ins.iri, DCT + "identifier", _lit(ins.number))
             if ins.alt_symbol:
                 g.add(ins.iri, W + "alternativeIdentifier", _lit(ins.alt_symbol))
-
-
-def map_all(ref: Reference, ids: Identifiers, sources: Iterable[SourceText], extractions: Iterable[DocumentExtraction]) -> Iterator[Quad]:
-    """Every quad of the dataset: reference graph first, then one graph per document."""
-    mapper = Mapper(ref, ids)
-    yield from mapper.reference()
-    for source, ex in zip(sources, extractions):
-        yield from mapper.document(source, ex)

@@ -115,14 +115,6 @@ def void_description(
     return sorted(out, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
-def render(ids: Identifiers, quads: list[Quad]) -> dict[str, bytes]:
-    """Every output file's bytes, by file name, from quads in any order."""
-    by_graph: dict[str, list[Quad]] = {}
-    for q in quads:
-        by_graph.setdefault(q.graph_name.value, []).append(q)
-    return render_graphs(ids, [(name, graph_lines(qs)) for name, qs in by_graph.items()])
-
-
 def render_graphs(ids: Identifiers, graphs: list[tuple[str, bytes]], union: bytes | None = None) -> dict[str, bytes]:
     """Every output file's bytes from each named graph's canonical lines (:func:`graph_lines`)."""
     graphs = sorted(graphs)
