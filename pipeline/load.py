@@ -39,7 +39,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, RdfFormat, Triple, pars
 from .endpoint import Endpoint
 from .errors import WsisKgError
 from .identifiers import Identifiers
-from .write import SPDX_CHECKSUM, VOID, graph_lines
+from .write import SPDX_CHECKSUM, VOID, as_nquads, graph_lines
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +87,14 @@ class LoadReport:
     sent_triples: int = 0
 
 
+def staging_prefix(ids: Identifiers) -> str:
+    """Where graphs wait before the switch; everything under it is a load's leftover or in flight."""
+    return f"{ids.base}staging/"
+
+
 def staging_name(ids: Identifiers, graph: str) -> str:
-    """Where ``graph`` waits before the switch: the same path under ``{base}staging/``."""
-    return f"{ids.base}staging/{graph.removeprefix(ids.base)}"
+    """Where ``graph`` waits before the switch: the same path under :func:`staging_prefix`."""
+    return staging_prefix(ids) + graph.removeprefix(ids.base)
 
 
 def plan_from_dumps(out: Path, ids: Identifiers) -> LoadPlan:
@@ -185,7 +190,7 @@ def load(
     sending = (*changed, plan.description)
     log.info("%d of %d graphs changed; staging them", len(changed), len(plan.graphs))
     stage(endpoint, ids, sending, progress)
-    staged = graph_sizes(endpoint, f"{ids.base}staging/")
+    staged = graph_sizes(endpoint, staging_prefix(ids))
     for graph in sending:
         got = staged.get(staging_name(ids, graph.name), 0)
         if got != graph.triples:
@@ -208,7 +213,7 @@ def load(
 def stage(endpoint: Endpoint, ids: Identifiers, graphs: tuple[GraphDump, ...], progress: Callable[[int, int], None] | None) -> None:
     """Send ``graphs`` under their staging names: one N-Quads POST, or one PUT per graph."""
     with endpoint.graph_store() as store:
-        nquads = b"".join(_as_nquads(g.body, staging_name(ids, g.name)) for g in graphs)
+        nquads = b"".join(as_nquads(g.body, staging_name(ids, g.name)) for g in graphs)
         if store.post_dataset(nquads):
             if progress:
                 progress(len(graphs), len(graphs))
@@ -218,12 +223,6 @@ def stage(endpoint: Endpoint, ids: Identifiers, graphs: tuple[GraphDump, ...], p
             store.put(staging_name(ids, graph.name), graph.body)
             if progress:
                 progress(i, len(graphs))
-
-
-def _as_nquads(ntriples: bytes, graph: str) -> bytes:
-    """N-Triples lines (each ending `` .\n``) as N-Quads lines of ``graph``."""
-    suffix = b" " + str(NamedNode(graph)).encode() + b" .\n"
-    return b"".join(line[:-3] + suffix for line in ntriples.splitlines(keepends=True))
 
 
 def switch_update(ids: Identifiers, graphs: tuple[GraphDump, ...], gone: list[str]) -> str:
@@ -239,7 +238,7 @@ def switch_update(ids: Identifiers, graphs: tuple[GraphDump, ...], gone: list[st
 
 def drop_staging(endpoint: Endpoint, ids: Identifiers) -> int:
     """Drop staging graphs left by an interrupted load; how many there were."""
-    leftovers = sorted(graph_sizes(endpoint, f"{ids.base}staging/"))
+    leftovers = sorted(graph_sizes(endpoint, staging_prefix(ids)))
     if leftovers:
         log.warning("dropping %d staging graph(s) left by an interrupted load", len(leftovers))
         endpoint.update(" ;\n".join(f"DROP SILENT GRAPH {NamedNode(g)}" for g in leftovers))

@@ -43,6 +43,12 @@ def graph_lines(triples: list[Triple] | list[Quad]) -> bytes:
     return b"".join(sorted(set(data.splitlines(keepends=True))))
 
 
+def as_nquads(ntriples: bytes, graph: str) -> bytes:
+    """N-Triples lines (each ending in space, dot, newline) as N-Quads lines of ``graph``."""
+    suffix = b" " + str(NamedNode(graph)).encode() + b" .\n"
+    return b"".join(line[:-3] + suffix for line in ntriples.splitlines(keepends=True))
+
+
 def union_lines(graphs: list[tuple[str, bytes]]) -> bytes:
     """The union of all graphs as sorted, unique N-Triples lines (the ``.nt`` dump)."""
     return b"".join(sorted({line for _, lines in graphs for line in lines.splitlines(keepends=True)}))
@@ -53,9 +59,7 @@ def parse_canonical(graphs: list[tuple[str, bytes]], union: bytes) -> tuple[list
 
     The strict parse is the build's check that every term the mapper made is valid RDF.
     """
-    nquads = b"".join(
-        line[:-2] + b"<" + name.encode() + b"> .\n" for name, lines in graphs for line in lines.splitlines(keepends=True)
-    )
+    nquads = b"".join(as_nquads(lines, name) for name, lines in graphs)
     try:
         quads = list(parse(nquads, format=RdfFormat.N_QUADS))
         triples = list(parse(union, format=RdfFormat.N_TRIPLES))

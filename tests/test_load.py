@@ -14,12 +14,12 @@ from http_faults import FaultyProxy
 
 from pipeline.endpoint import Endpoint, EndpointError
 from pipeline.identifiers import Identifiers
-from pipeline.load import LoadRefused, graph_sizes, live_sizes, load, plan_from_dumps
+from pipeline.load import LoadRefused, graph_sizes, live_sizes, load, plan_from_dumps, staging_prefix
 from pipeline.query import get_query, list_queries, run_remote
 from pipeline.server import OxigraphServer
 
 IDS = Identifiers()
-STAGING = IDS.base + "staging/"
+STAGING = staging_prefix(IDS)
 
 
 def snapshot(endpoint: Endpoint) -> tuple[dict[str, int], dict[str, list]]:
