@@ -21,12 +21,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from measure import Measured, percentile, run_measured, vmhwm_mb
-from pipeline.endpoint import Endpoint
+from pipeline.store.endpoint import Endpoint
 from pipeline.errors import WsisKgError
 from pipeline.identifiers import Identifiers
-from pipeline.load import load, plan_from_dumps
-from pipeline.query import list_queries, open_store, run, run_remote
-from pipeline.server import OxigraphServer
+from pipeline.store.load import load, plan_from_dumps
+from pipeline.store.query import list_queries, open_store, run, run_remote
+from pipeline.store.server import OxigraphServer
 
 log = logging.getLogger("bench")
 

@@ -12,7 +12,7 @@ import resource
 import time
 from pathlib import Path
 
-from pipeline.validate import validate_file
+from pipeline.shacl.validate import validate_file
 
 log = logging.getLogger("validate_speed")
 

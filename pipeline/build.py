@@ -14,17 +14,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import layout
-from .cache import CachedDocument, DocumentCache
-from .extract.document import extract_document
-from .identifiers import Identifiers
-from .model import BuildWarning, DocumentExtraction
-from .progress import Progress
-from .rdf_map import Mapper
-from .reference import Reference
-from .sources import SourceText, read_folder
-from .validate import conformance_in_background
-from .write import graph_lines, render_graphs, union_lines, write_atomically
+from pipeline import layout
+from pipeline.cache import CachedDocument, DocumentCache
+from pipeline.extract.document import extract_document
+from pipeline.identifiers import Identifiers
+from pipeline.model import BuildWarning, DocumentExtraction
+from pipeline.progress import Progress
+from pipeline.rdf.rdf_map import Mapper
+from pipeline.sources.reference import Reference
+from pipeline.sources.documents import SourceText, read_folder
+from pipeline.shacl.validate import conformance_in_background
+from pipeline.rdf.write import graph_lines, render_graphs, union_lines, write_atomically
 
 log = logging.getLogger(__name__)
 REPORT = "build-report.txt"

@@ -19,10 +19,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import layout
-from .identifiers import Identifiers
-from .model import BuildWarning
-from .sources import SourceText
+from pipeline import layout
+from pipeline.identifiers import Identifiers
+from pipeline.model import BuildWarning
+from pipeline.sources.documents import SourceText
 
 log = logging.getLogger(__name__)
 

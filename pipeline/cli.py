@@ -25,9 +25,9 @@ import sys
 import threading
 from pathlib import Path
 
-from . import layout
-from .errors import WsisKgError
-from .identifiers import Identifiers
+from pipeline import layout
+from pipeline.errors import WsisKgError
+from pipeline.identifiers import Identifiers
 
 log = logging.getLogger("wsis-kg")
 
@@ -39,7 +39,7 @@ def _ids(args: argparse.Namespace) -> Identifiers:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from pipeline.build import build
 
     result = build(args.documents, args.out, _ids(args), validate=not args.no_validate, engine=args.engine, cache=not args.no_cache)
     shown = result.warnings[:20]
@@ -55,7 +55,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate_file
+    from pipeline.shacl.validate import validate_file
 
     problems = validate_file(args.dump, engine=args.engine)
     if problems:
@@ -78,7 +78,7 @@ def _params(values: list[str]) -> dict[str, str]:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .query import get_query, list_queries, open_store, run
+    from pipeline.store.query import get_query, list_queries, open_store, run
 
     if args.list or not args.name:
         for q in list_queries():
@@ -86,7 +86,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             print(f"{q.name}: {q.title} [{params}]\n    {q.description}")
         return 0
     if args.endpoint:
-        from .query import run_remote
+        from pipeline.store.query import run_remote
 
         names, rows = run_remote(_endpoint(args), get_query(args.name), _params(args.param), _ids(args), dataset=args.dataset)
         _print_rows(names, rows)
@@ -106,7 +106,7 @@ def _print_rows(names: list[str], rows: list[tuple[str, ...]]) -> None:
 
 
 def _endpoint(args: argparse.Namespace):
-    from .endpoint import Endpoint
+    from pipeline.store.endpoint import Endpoint
 
     return Endpoint.from_url(args.endpoint, update_url=getattr(args, "update_endpoint", None), store_url=getattr(args, "store_endpoint", None), timeout=args.timeout)
 
@@ -124,7 +124,7 @@ def _stop_requested() -> threading.Event:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .server import BUILD_MARKER, LOOPBACK, OxigraphServer, default_store, prepare_store
+    from pipeline.store.server import BUILD_MARKER, LOOPBACK, OxigraphServer, default_store, prepare_store
 
     if args.host not in LOOPBACK:
         log.warning(
@@ -156,7 +156,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from .load import load, plan_from_dumps
+    from pipeline.store.load import load, plan_from_dumps
 
     ids = _ids(args)
     plan = plan_from_dumps(args.out, ids)
@@ -201,7 +201,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_generate_corpus(args: argparse.Namespace) -> int:
     import time
 
-    from .generate import ANSWER_KEY, check_corpus, generate_corpus, write_corpus
+    from pipeline.corpus.generate import ANSWER_KEY, check_corpus, generate_corpus, write_corpus
 
     started = time.perf_counter()
     ids = _ids(args)

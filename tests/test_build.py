@@ -13,7 +13,7 @@ from pipeline import layout
 from pipeline.build import build
 from pipeline.errors import InputError, ValidationFailed
 from pipeline.identifiers import ONTOLOGY_NS, Identifiers
-from pipeline.write import DUMPS
+from pipeline.rdf.write import DUMPS
 
 IDS = Identifiers()
 
@@ -119,7 +119,7 @@ def test_duplicate_manifest_keys_are_named(tmp_path, previous, built):
 
 
 def test_bom_is_stripped_and_gb18030_only_when_declared(tmp_path):
-    from pipeline.sources import read_folder
+    from pipeline.sources.documents import read_folder
 
     text = "理事会通过了第637号决定（C24）。"
     folder = _docs(tmp_path, {"a.txt": b"\xef\xbb\xbf" + text.encode()})
@@ -159,7 +159,7 @@ def test_background_shacl_check_reports_like_the_inline_one(monkeypatch):
     """Big builds check SHACL in a forked process while serializing: same verdict, same report."""
     from pyoxigraph import RdfFormat, parse, serialize
 
-    from pipeline import validate
+    from pipeline.shacl import validate
 
     fixture = sorted((layout.ROOT / "tests" / "shapes" / "invalid").glob("*.ttl"))[0]
     nt = serialize(parse(path=str(fixture), format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES)

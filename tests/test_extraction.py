@@ -144,7 +144,7 @@ def test_declaration_states_its_conference(extraction):
 def test_spans_are_exact_evidence(built):
     """Every span's exact text is the source text at those code-point offsets."""
     from pipeline import layout
-    from pipeline.sources import read_folder
+    from pipeline.sources.documents import read_folder
 
     texts = {s.entry.key: s.text for s in read_folder(layout.DOCUMENTS)}
     for ex in built[0].extractions:

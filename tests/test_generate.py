@@ -14,7 +14,7 @@ from pipeline import layout
 from pipeline.build import build, extract_all
 from pipeline.cli import main
 from pipeline.errors import InputError
-from pipeline.generate import (
+from pipeline.corpus.generate import (
     ANSWER_KEY,
     differences,
     generate_corpus,
@@ -24,7 +24,7 @@ from pipeline.generate import (
     write_corpus,
 )
 from pipeline.identifiers import Identifiers
-from pipeline.reference import Reference
+from pipeline.sources.reference import Reference
 
 IDS = Identifiers()
 SEED = 20251117

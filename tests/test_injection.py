@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from pipeline.errors import QueryError
 from pipeline.identifiers import Identifiers
-from pipeline.load import live_sizes
-from pipeline.query import CannedQuery, bound_text, list_queries, run, run_remote
+from pipeline.store.load import live_sizes
+from pipeline.store.query import CannedQuery, bound_text, list_queries, run, run_remote
 
 IDS = Identifiers()
 ID = IDS.id("")

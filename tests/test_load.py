@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from http_faults import FaultyProxy
 
-from pipeline.endpoint import Endpoint, EndpointError
+from pipeline.store.endpoint import Endpoint, EndpointError
 from pipeline.identifiers import Identifiers
-from pipeline.load import LoadRefused, graph_sizes, live_sizes, load, plan_from_dumps, staging_prefix
-from pipeline.query import get_query, list_queries, run_remote
-from pipeline.server import OxigraphServer
+from pipeline.store.load import LoadRefused, graph_sizes, live_sizes, load, plan_from_dumps, staging_prefix
+from pipeline.store.query import get_query, list_queries, run_remote
+from pipeline.store.server import OxigraphServer
 
 IDS = Identifiers()
 STAGING = staging_prefix(IDS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import QueryError
-from pipeline.query import get_query, list_queries, run
+from pipeline.store.query import get_query, list_queries, run
 
 ID = "https://w3id.org/wsis-kg/id/"
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.endpoint import Endpoint, EndpointError
-from pipeline.query import bound_text, get_query, list_queries, run, run_remote
-from pipeline.server import free_port
+from pipeline.store.endpoint import Endpoint, EndpointError
+from pipeline.store.query import bound_text, get_query, list_queries, run, run_remote
+from pipeline.store.server import free_port
 
 ID = "https://w3id.org/wsis-kg/id/"
 #: Parameter values the embedded tests use, so the HTTP comparison covers bound queries too.

@@ -19,11 +19,11 @@ import rdflib
 from pyshacl import validate
 from rdflib.namespace import RDF, SH
 
-from pipeline.shacl_arbiter import to_rdflib
-from pipeline.shacl_compile import (
+from pipeline.shacl.arbiter import to_rdflib
+from pipeline.shacl.compile import (
     CANONICAL_LEXICAL, ShapesGraph, UnsupportedShape, compile_shapes, python_regex_to_rust, read_shapes,
 )
-from pipeline.shacl_fast import load_store, shapes_graph, validate_store
+from pipeline.shacl.fast import load_store, shapes_graph, validate_store
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = sorted((ROOT / "tests" / "shapes" / "invalid").glob("*.ttl")) + sorted((ROOT / "tests" / "shapes" / "valid").glob("*.ttl"))

@@ -17,7 +17,7 @@ from pyshacl import validate
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-from pipeline.shacl_fast import load_store, shapes_graph, validate_store
+from pipeline.shacl.fast import load_store, shapes_graph, validate_store
 
 ROOT = Path(__file__).parent.parent
 SHAPES_FILE = ROOT / "shapes" / "wsis-kg-shapes.ttl"

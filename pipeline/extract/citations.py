@@ -24,12 +24,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..identifiers import Identifiers, clean_symbol
-from ..model import BuildWarning, Citation, Instrument, Provision
-from ..reference import Conference, Reference
-from ..sources import SourceText
-from .structure import provision_at
-from .view import sentence_bounds, span
+from pipeline.identifiers import Identifiers, clean_symbol
+from pipeline.model import BuildWarning, Citation, Instrument, Provision
+from pipeline.sources.reference import Conference, Reference
+from pipeline.sources.documents import SourceText
+from pipeline.extract.structure import provision_at
+from pipeline.extract.view import sentence_bounds, span
 
 _UN_NUMBER = r"(?:ES-\d+/\d+|\d{1,4}/\d+|\d{1,3}\s*[A-Z]\s*\([IVXLC]+\))"
 _UN_LIST = re.compile(rf"(?P<list>{_UN_NUMBER}(?:\s*(?:、|,|和|及)\s*{_UN_NUMBER})*)\s*号决议")

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..model import ConceptMention, Provision
-from ..reference import Reference
-from ..sources import SourceText
-from .structure import provision_at
-from .view import sentence_bounds, span
+from pipeline.model import ConceptMention, Provision
+from pipeline.sources.reference import Reference
+from pipeline.sources.documents import SourceText
+from pipeline.extract.structure import provision_at
+from pipeline.extract.view import sentence_bounds, span
 
 _CODE = re.compile(r"(?<![A-Za-z0-9])C(1[01]|[1-9])(?![0-9/])")
 _AFTER_C7 = re.compile(r"\s*(?:行动方面)?\s*\((?P<inner>[^()]{1,20})\)")

@@ -16,10 +16,10 @@ import datetime as dt
 import re
 from collections import Counter
 
-from ..model import BuildWarning, Meeting, RegionalInitiative, RegionalPriority
-from ..reference import Reference
-from ..sources import SourceText
-from .view import span
+from pipeline.model import BuildWarning, Meeting, RegionalInitiative, RegionalPriority
+from pipeline.sources.reference import Reference
+from pipeline.sources.documents import SourceText
+from pipeline.extract.view import span
 
 _DATED = re.compile(
     r"(?P<y>\d{4})年(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日至(?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})日\s*在(?P<place>[^\s,，、]{2,14}?)"

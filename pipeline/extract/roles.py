@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 
-from ..model import RoleStatement
-from ..reference import Reference
-from ..sources import SourceText
-from .view import sentence_bounds, span
+from pipeline.model import RoleStatement
+from pipeline.sources.reference import Reference
+from pipeline.sources.documents import SourceText
+from pipeline.extract.view import sentence_bounds, span
 
 _CODES = re.compile(r"C(?:1[01]|[1-9])(?:\s*(?:、|和|及|以及|,)\s*C(?:1[01]|[1-9]))*(?![0-9/])")
 _CODE = re.compile(r"C(1[01]|[1-9])(?![0-9])")

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..identifiers import Identifiers
-from ..model import AnnexPart, Provision, ProvisionKind
-from ..reference import Reference
-from ..sources import SourceText
-from .view import span
+from pipeline.identifiers import Identifiers
+from pipeline.model import AnnexPart, Provision, ProvisionKind
+from pipeline.sources.reference import Reference
+from pipeline.sources.documents import SourceText
+from pipeline.extract.view import span
 
 _JUNK = re.compile(r"^(?:\d{2}-\d{5}\s+\d+/\d+|\d+/\d+|\\?_|---|\*\*\d+/\d+\*\*)$")
 _MARKER = re.compile(r"^(?:-\s+)?(?:\d+\t)?\*?(?P<m>[a-z]\)|[ivxl]+\)|\d{1,2}(?:\.|\))?)\*?(?=\s)\s*")

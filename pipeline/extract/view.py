@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import Span
-from ..sources import SourceText
+from pipeline.model import Span
+from pipeline.sources.documents import SourceText
 
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20

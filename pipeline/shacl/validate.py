@@ -15,8 +15,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import layout
-from .errors import ValidationFailed
+from pipeline import layout
+from pipeline.errors import ValidationFailed
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -74,7 +74,7 @@ def validate_bytes(data: bytes, *, turtle: bool = False, engine: str = "fast", t
         raise ValueError(f"unknown SHACL engine {engine!r}; use one of {ENGINES}")
     from pyoxigraph import RdfFormat
 
-    from .shacl_fast import validate_bytes as fast
+    from pipeline.shacl.fast import validate_bytes as fast
 
     violations = fast(data, RdfFormat.TURTLE if turtle else RdfFormat.N_TRIPLES, lenient=trusted)
     return sorted(v.readable() for v in violations)

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, parse, serialize
 
-from . import layout
-from .errors import WsisKgError
-from .shacl_compile import (
+from pipeline import layout
+from pipeline.errors import WsisKgError
+from pipeline.shacl.compile import (
     ASK, FAIL, SH, VERBATIM, XSD, Check, Message, ShapesGraph, UnsupportedShape, compile_shapes, native, read_shapes, subclass_closure,
 )
 
@@ -118,7 +118,7 @@ def value_rows(store: Store, check: Check) -> Iterator[Violation]:
             if verdict == ASK:
                 if component.parameter == "or":
                     raise UnsupportedShape(f"{check.shape}: sh:or operand cannot be decided in SPARQL for {value}")
-                from .shacl_arbiter import value_fails
+                from pipeline.shacl.arbiter import value_fails
 
                 if not value_fails(component, value):
                     continue
@@ -152,7 +152,7 @@ def pair_rows(store: Store, check: Check) -> Iterator[Violation]:
     component = check.components[0]
     for row in store.query(check.query):
         if int(row["c"].value) == ASK:
-            from .shacl_arbiter import pair_fails
+            from pipeline.shacl.arbiter import pair_fails
 
             if not pair_fails(row["v"], row["w"], component.parameter == "lessThanOrEquals"):
                 continue

@@ -28,7 +28,7 @@ from urllib.parse import quote, urlsplit
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from .errors import WsisKgError
+from pipeline.errors import WsisKgError
 
 log = logging.getLogger(__name__)
 

@@ -36,10 +36,10 @@ from pathlib import Path
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
-from .endpoint import Endpoint
-from .errors import WsisKgError
-from .identifiers import Identifiers
-from .write import SPDX_CHECKSUM, VOID, as_nquads, graph_lines
+from pipeline.store.endpoint import Endpoint
+from pipeline.errors import WsisKgError
+from pipeline.identifiers import Identifiers
+from pipeline.rdf.write import SPDX_CHECKSUM, VOID, as_nquads, graph_lines
 
 log = logging.getLogger(__name__)
 

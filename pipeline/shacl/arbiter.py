@@ -19,7 +19,7 @@ from pyshacl.errors import ReportableRuntimeError
 from pyshacl.rdfutil.compare import compare_literal
 from rdflib.namespace import RDF, RDFS, XSD
 
-from .shacl_compile import Component, native
+from pipeline.shacl.compile import Component, native
 
 CHECKS = {
     XSD.string: lambda v: isinstance(v, (str, bytes)),

@@ -17,8 +17,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .yamlfile import safe_load
-from .errors import InputError
+from pipeline.sources.yamlfile import safe_load
+from pipeline.errors import InputError
 
 MANIFEST = "manifest.yaml"
 TEXT_SUFFIX = ".txt"

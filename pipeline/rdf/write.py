@@ -16,10 +16,10 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
-from .errors import WsisKgError
+from pipeline.errors import WsisKgError
 
-from .identifiers import Identifiers
-from .rdf_map import DCT, PREFIXES, RDF, RDFS, XSD
+from pipeline.identifiers import Identifiers
+from pipeline.rdf.rdf_map import DCT, PREFIXES, RDF, RDFS, XSD
 
 log = logging.getLogger(__name__)
 

@@ -26,10 +26,10 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import layout
-from .errors import WsisKgError
-from .identifiers import Identifiers
-from .write import swap_directory
+from pipeline import layout
+from pipeline.errors import WsisKgError
+from pipeline.identifiers import Identifiers
+from pipeline.rdf.write import swap_directory
 
 log = logging.getLogger(__name__)
 

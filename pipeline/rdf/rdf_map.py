@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from .identifiers import ONTOLOGY_NS, Identifiers
-from .model import Citation, DocumentExtraction, Instrument, Span
-from .reference import Reference
-from .sources import SourceText
+from pipeline.identifiers import ONTOLOGY_NS, Identifiers
+from pipeline.model import Citation, DocumentExtraction, Instrument, Span
+from pipeline.sources.reference import Reference
+from pipeline.sources.documents import SourceText
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

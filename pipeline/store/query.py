@@ -26,10 +26,10 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions, RdfFormat, Store, Variable
 
-from . import layout
-from .endpoint import Endpoint
-from .errors import QueryError
-from .identifiers import Identifiers
+from pipeline import layout
+from pipeline.store.endpoint import Endpoint
+from pipeline.errors import QueryError
+from pipeline.identifiers import Identifiers
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from typing import Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .yamlfile import safe_load
-from .errors import InputError
+from pipeline.sources.yamlfile import safe_load
+from pipeline.errors import InputError
 
 Family = Literal["un", "itu"]
 

@@ -1,0 +1,1 @@
+"""The synthetic corpus and its answer key."""

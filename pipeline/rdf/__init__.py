@@ -1,0 +1,1 @@
+"""Typed records to RDF quads, and quads to the dumps."""

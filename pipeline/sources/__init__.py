@@ -1,0 +1,1 @@
+"""Read the manifest, the source texts and the curated reference data."""
