@@ -32,7 +32,7 @@ log = logging.getLogger("bench")
 
 _PREPARE = (
     "import sys; from pathlib import Path; from pipeline.identifiers import Identifiers; "
-    "from pipeline.server import prepare_store; "
+    "from pipeline.store.server import prepare_store; "
     "prepare_store(Path(sys.argv[1]), Path(sys.argv[2]), Identifiers.from_environment())"
 )
 

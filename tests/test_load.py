@@ -228,7 +228,8 @@ def test_canned_queries_on_live_graphs_ignore_staging(loaded):
         gsp.put(
             staged,
             b"<https://w3id.org/wsis-kg/id/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/wsis-kg/ontology#SourceDocument> .\n"
-            b"<https://w3id.org/wsis-kg/id/x> <http://data.europa.eu/eli/ontology#cites> <https://w3id.org/wsis-kg/id/y> .\n",
+            b"<https://w3id.org/wsis-kg/id/x> <http://data.europa.eu/eli/ontology#cites> <https://w3id.org/wsis-kg/id/y> .\n"
+            b"<https://w3id.org/wsis-kg/id/x> <https://w3id.org/wsis-kg/ontology#listingPosition> \"0\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n",
         )
     assert snapshot(endpoint) == before
     assert run_remote(endpoint, get_query("cited-by-document"), dataset="union")[1] != before[1]["cited-by-document"]

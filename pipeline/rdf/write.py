@@ -12,7 +12,7 @@ import logging
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
@@ -20,7 +20,8 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse, seria
 from pipeline.errors import WsisKgError
 
 from pipeline.identifiers import Identifiers
-from pipeline.rdf.rdf_map import DCT, PREFIXES, RDF, RDFS, XSD
+from pipeline.rdf.rdf_map import DCT, DESCRIPTIONS, PREFIXES, RDF, RDFS, XSD
+from pipeline.rdf.statistics import STATISTICS
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,13 @@ def parse_canonical(graphs: list[tuple[str, bytes]], union: bytes) -> tuple[list
 
 
 SPDX_CHECKSUM = "http://spdx.org/rdf/terms#checksumValue"
+#: What the graphs shared by all documents hold (ontology/MODEL.md), said in void.ttl.
+SHARED_GRAPHS = {
+    "reference": "Curated reference data: WSIS action lines, SDGs, ITU-D regions, organizations, places, conferences.",
+    DESCRIPTIONS: "What every instrument, source document and meeting is (types, labels, titles, identifiers), once, from all documents.",
+    STATISTICS: "Aggregates computed at build time: citation counts and ranks per instrument, mentions per concept, "
+    "listing positions of source documents (pipeline/rdf/statistics.py).",
+}
 
 
 def void_description(
@@ -110,6 +118,9 @@ def void_description(
             Triple(graph, NamedNode(RDF + "type"), NamedNode(VOID + "Dataset")),
             Triple(graph, NamedNode(VOID + "triples"), n(count)),
         ]
+        shared = {ids.graph(key): text for key, text in SHARED_GRAPHS.items()}
+        if graph.value in shared:
+            out.append(Triple(graph, NamedNode(DCT + "description"), Literal(shared[graph.value], language="en")))
         if graph_sums and graph.value in graph_sums:
             out.append(Triple(graph, NamedNode(SPDX_CHECKSUM), Literal(graph_sums[graph.value])))
     for name, data in sorted(files.items()):
@@ -145,8 +156,12 @@ def render_graphs(ids: Identifiers, graphs: list[tuple[str, bytes]], union: byte
     return files
 
 
-def write_atomically(out: Path, files: dict[str, bytes]) -> None:
-    """Write ``files`` into ``out`` so that readers see the old folder or the new one, never a mix."""
+def write_atomically(out: Path, files: dict[str, bytes], fill: Callable[[Path], None] | None = None) -> None:
+    """Write ``files`` into ``out`` so that readers see the old folder or the new one, never a mix.
+
+    ``fill``, if given, is called with the temporary folder once the files are in it (the build
+    writes its store there, and waits for its SHACL check); if it raises, nothing is switched.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
@@ -155,6 +170,8 @@ def write_atomically(out: Path, files: dict[str, bytes]) -> None:
     try:
         for name, data in sorted(files.items()):
             (tmp / name).write_bytes(data)
+        if fill is not None:
+            fill(tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
