@@ -7,12 +7,15 @@ idempotent). Named graphs: one per source document, one for reference data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pyoxigraph import Literal, NamedNode, Quad
 
+from pipeline.errors import WsisKgError
 from pipeline.identifiers import ONTOLOGY_NS, Identifiers
 from pipeline.model import Citation, DocumentExtraction, Instrument, Span
-from pipeline.sources.reference import Reference
 from pipeline.sources.documents import SourceText
+from pipeline.sources.reference import Reference
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -260,7 +263,7 @@ class Mapper:
         organ, kind, n, year = doc.split("/id/itu/")[1].split("/")
         self._instrument(g, Instrument(kind="itu_resolution", iri=doc, work_iri=self.ids.itu_work(organ, kind, int(n)), number=n, organ=organ, year=int(year)), label_version=False)
 
-    def _provisions(self, g: _Graph, ex: DocumentExtraction, prov) -> list[str]:
+    def _provisions(self, g: _Graph, ex: DocumentExtraction, prov: Callable[[str, Span], None]) -> list[str]:
         iris = []
         for p in ex.provisions:
             if p.kind == "footnote":
@@ -280,7 +283,7 @@ class Mapper:
             prov(iri, p.span)
         return iris
 
-    def _citation(self, g: _Graph, c: Citation, provision_iris: list[str], prov) -> None:
+    def _citation(self, g: _Graph, c: Citation, provision_iris: list[str], prov: Callable[[str, Span], None]) -> None:
         iri = self.ids.citation(c.citing, c.span.start, c.span.end)
         self._instrument(g, c.cited)
         g.types(iri, CITO + "Citation")
@@ -306,6 +309,8 @@ class Mapper:
             t = labels[ins.kind]
             g.labels(work, t.zh.format(**fields), t.en.format(**fields))
             g.add(work, DCT + "identifier", _lit(t.en.format(**fields)))
+            if organ is None:
+                raise WsisKgError(f"{work}: ITU organ {ins.organ!r} is not in seeds/reference (vocabulary itu_organs)")
             g.add(work, W + "issuedBy", self.ids.org(organ.org))
             if ins.work_iri:
                 t = labels[f"{ins.kind}_version"]

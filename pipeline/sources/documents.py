@@ -17,8 +17,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pipeline.sources.yamlfile import safe_load
 from pipeline.errors import InputError
+from pipeline.sources.yamlfile import safe_load
 
 MANIFEST = "manifest.yaml"
 TEXT_SUFFIX = ".txt"
@@ -80,7 +80,8 @@ def load_manifest(folder: Path) -> Manifest:
     try:
         raw = safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
         raise InputError(path, f"not valid YAML: {exc}", line) from exc
     try:
         manifest = Manifest.model_validate(raw)
