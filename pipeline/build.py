@@ -21,8 +21,14 @@ from pipeline.extract.document import extract_document
 from pipeline.identifiers import Identifiers
 from pipeline.model import BuildWarning, DocumentExtraction
 from pipeline.progress import Progress
-from pipeline.rdf.rdf_map import Mapper
-from pipeline.rdf.write import graph_lines, render_graphs, union_lines, write_atomically
+from pipeline.rdf.rdf_map import DESCRIPTIONS, Mapper
+from pipeline.rdf.write import (
+    graph_lines,
+    merge_lines,
+    render_graphs,
+    union_lines,
+    write_atomically,
+)
 from pipeline.shacl.validate import conformance_in_background
 from pipeline.sources.documents import SourceText, read_folder
 from pipeline.sources.reference import Reference
@@ -65,8 +71,9 @@ def process_document(source: SourceText) -> tuple[CachedDocument, DocumentExtrac
         raise RuntimeError("process_document runs only inside process_all")
     ref, ids, keep = _WORKER
     ex = extract_document(source, ref, ids)
-    lines = graph_lines(Mapper(ref, ids).document(source, ex))
-    return CachedDocument(lines, summary_line(ex), tuple(ex.warnings)), ex if keep else None
+    mapped = Mapper(ref, ids).document(source, ex)
+    lines, descriptions = graph_lines(mapped.statements.quads), graph_lines(mapped.descriptions.quads)
+    return CachedDocument(lines, descriptions, summary_line(ex), tuple(ex.warnings)), ex if keep else None
 
 
 def process_all(
@@ -139,6 +146,7 @@ def build(
     docs, extractions, reused = process_all(sources, ref, ids, doc_cache)
     log.info("extracted and mapped %d documents (%.1f s)", len(docs) - reused, time.perf_counter() - started)
     graphs = [(ids.graph("reference"), graph_lines(Mapper(ref, ids).reference()))]
+    graphs.append((ids.graph(DESCRIPTIONS), merge_lines(d.descriptions for d in docs)))
     graphs += [(ids.graph(s.entry.key), d.ntriples) for s, d in zip(sources, docs, strict=True)]
     union = union_lines(graphs)
     check = conformance_in_background(union, engine) if validate else None

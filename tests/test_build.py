@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import cast
 
 import pytest
-from pyoxigraph import BlankNode, RdfFormat, parse
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, parse
 
 from pipeline import layout
 from pipeline.build import build
 from pipeline.errors import InputError, ValidationFailed
 from pipeline.identifiers import ONTOLOGY_NS, Identifiers
+from pipeline.rdf.rdf_map import DCT, DESCRIPTIONS
 from pipeline.rdf.write import DUMPS
 
 IDS = Identifiers()
@@ -37,10 +38,62 @@ def test_dumps_parse_strictly_without_blank_nodes(built, name):
         assert not isinstance(q.object, BlankNode)
 
 
-def test_trig_has_one_graph_per_document_plus_reference(built):
+def test_trig_has_one_graph_per_document_plus_reference_and_descriptions(built):
     graphs = {q.graph_name.value for q in parse(built[0].files["wsis-kg.trig"], format=RdfFormat.TRIG)}
     keys = [ex.key for ex in built[0].extractions]
-    assert graphs == {IDS.graph(k) for k in keys} | {IDS.graph("reference")}
+    assert graphs == {IDS.graph(k) for k in keys} | {IDS.graph("reference"), IDS.graph(DESCRIPTIONS)}
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel")
+#: MODEL.md: nodes of these classes have no label (their span's oa:exact is their text).
+UNLABELLED = {
+    "http://data.europa.eu/eli/ontology#LegalExpression", ONTOLOGY_NS + "TextSpan", ONTOLOGY_NS + "PreambularClause",
+    ONTOLOGY_NS + "OperativeParagraph", ONTOLOGY_NS + "Footnote", "http://purl.org/spar/cito/Citation",
+    ONTOLOGY_NS + "ConceptMention", ONTOLOGY_NS + "RoleStatement",
+}
+
+
+def _graphs(built) -> dict[str, set]:
+    graphs: dict[str, set] = {}
+    for q in parse(built[0].files["wsis-kg.trig"], format=RdfFormat.TRIG):
+        graphs.setdefault(q.graph_name.value, set()).add(q.triple)
+    return graphs
+
+
+def test_each_description_is_written_once(built):
+    """Types, labels, titles and identifiers stand in one graph only: no document graph repeats
+    what an instrument, body, event or concept is (copies slowed every union query)."""
+    seen: dict = {}
+    for graph, triples in _graphs(built).items():
+        for t in triples:
+            if t.predicate.value in (RDF_TYPE, *LABELS, DCT + "identifier", DCT + "title"):
+                assert seen.setdefault(t, graph) == graph, f"{t} is in {seen[t]} and {graph}"
+
+
+@pytest.mark.parametrize("key", ["itu/wtdc/2025/declaration", "itu/wtdc/res/30/2022", "itu/wtpf/2021/sg-report",
+                                 "un/A/C.2/79/L.33", "itu/council/2025/wtdc-25-preparations"])
+def test_one_document_graph_with_the_shared_graphs_has_every_label_it_needs(built, key):
+    """A consumer loading one document's graph adds graph/descriptions and graph/reference
+    (MODEL.md) and finds the type and label of every node the document names."""
+    graphs = _graphs(built)
+    own = graphs[IDS.graph(key)]
+    loaded = own | graphs[IDS.graph(DESCRIPTIONS)] | graphs[IDS.graph("reference")]
+    types: dict[str, set[str]] = {}
+    labels: dict[str, set[str]] = {}
+    for t in loaded:
+        if t.predicate.value == RDF_TYPE:
+            types.setdefault(t.subject.value, set()).add(t.object.value)
+        elif t.predicate.value in LABELS:
+            labels.setdefault(t.subject.value, set()).add(t.object.language)
+    named = {term.value for t in own for term in (t.subject, t.object) if isinstance(term, NamedNode)}
+    named = {iri for iri in named if iri.startswith(IDS.id(""))}
+    assert len(named) > 20
+    for iri in sorted(named):
+        assert iri in types, f"{iri} (named in graph {key}) has no type in the loaded graphs"
+        if types[iri] & UNLABELLED:
+            continue
+        assert "zh" in labels.get(iri, set()), f"{iri} ({sorted(types[iri])}) has no @zh label in the loaded graphs"
 
 
 def test_void_counts_match_the_dump(built):

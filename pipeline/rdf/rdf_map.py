@@ -2,12 +2,24 @@
 
 Quads are pyoxigraph terms: the same terms feed the dumps, the embedded store and the
 strict parser check, with no blank nodes (every node has a stable IRI, so reloading is
-idempotent). Named graphs: one per source document, one for reference data.
+idempotent).
+
+Named graphs, each fact written once:
+
+- ``graph/reference``: the curated reference data (concepts, bodies, places, conferences);
+- ``graph/descriptions``: what each instrument, source document and meeting *is* (types,
+  labels, titles, identifiers, issuing body, work of a version), one description per node
+  however many documents name it. A document's mapping emits these into
+  :attr:`MappedDocument.descriptions` (call :meth:`Mapper.describe_instrument`, or
+  ``out.descriptions.add/types/labels``); the build merges them over all documents;
+- ``graph/{manifest key}``: only what one document says (its text, spans, provisions,
+  citations, mentions, role statements, dated meetings, initiatives), with provenance.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -75,6 +87,23 @@ class _Graph:
             self.add(s, p, _lit(zh, "zh"))
             if en:
                 self.add(s, p, _lit(en, "en"))
+
+
+#: The graph that describes, once, every node the document graphs name (MODEL.md).
+DESCRIPTIONS = "descriptions"
+
+
+@dataclass
+class MappedDocument:
+    """One document's quads, split by where they belong.
+
+    ``statements``: what the document says (its own named graph). ``descriptions``: what the
+    nodes it names are (types, labels, identifiers), in ``graph/descriptions``; the same
+    description coming from many documents is one set of triples there.
+    """
+
+    statements: _Graph
+    descriptions: _Graph
 
 
 class Mapper:
@@ -155,19 +184,22 @@ class Mapper:
         g.add(iri, SKOS + "notation", _lit(notation))
 
     # ------------------------------------------------------------------ document graphs
-    def document(self, source: SourceText, ex: DocumentExtraction) -> list[Quad]:
-        g, ids, entry = _Graph(self.ids.graph(ex.key)), self.ids, source.entry
+    def document(self, source: SourceText, ex: DocumentExtraction) -> MappedDocument:
+        """One document's statements (its own graph) and the descriptions of what it names."""
+        ids, entry = self.ids, source.entry
+        out = MappedDocument(_Graph(ids.graph(ex.key)), _Graph(ids.graph(DESCRIPTIONS)))
+        g, d = out.statements, out.descriptions
         doc, text = ex.iri, ids.text(ex.iri, entry.language)
         cls = _KIND_CLASS[entry.kind]
-        g.types(doc, ELI + "LegalResource", W + "SourceDocument", W + cls)
+        d.types(doc, ELI + "LegalResource", W + "SourceDocument", W + cls)
         if entry.kind == "resolution":
-            self._version_of_source(g, doc)  # labels come from the manifest titles
+            self._version_of_source(d, doc)  # labels come from the manifest titles
         if entry.symbol:
-            g.types(doc, W + "UNDocument")
-            g.add(doc, DCT + "identifier", _lit(entry.symbol))
-        g.labels(doc, entry.title_zh, entry.title_en)
-        g.add(doc, DCT + "title", _lit(entry.title_zh, "zh"))
-        g.add(doc, DCT + "title", _lit(entry.title_en, "en"))
+            d.types(doc, W + "UNDocument")
+            d.add(doc, DCT + "identifier", _lit(entry.symbol))
+        d.labels(doc, entry.title_zh, entry.title_en)
+        d.add(doc, DCT + "title", _lit(entry.title_zh, "zh"))
+        d.add(doc, DCT + "title", _lit(entry.title_en, "en"))
         g.add(doc, W + "text", text)
         if entry.date:
             g.add(doc, DCT + "date", _lit(entry.date.isoformat(), datatype="date"))
@@ -188,12 +220,13 @@ class Mapper:
             g.add(s, PROV + "wasDerivedFrom", ids.span(text, sp.start, sp.end))
 
         for part in ex.parts:
-            self._instrument(g, Instrument(kind="wtpf_opinion", iri=part.iri, number=str(part.number), organ="wtpf", year=part.year))
+            self.describe_instrument(d, Instrument(kind="wtpf_opinion", iri=part.iri, number=str(part.number), organ="wtpf", year=part.year))
             g.add(part.iri, DCT + "isPartOf", doc)
             g.add(part.iri, DCT + "title", _lit(part.title, "zh"))
         provision_iris = self._provisions(g, ex, prov)
         for c in ex.citations:
             self._citation(g, c, provision_iris, prov)
+            self.describe_instrument(d, c.cited)
         for m in ex.mentions:
             iri = ids.mention(doc, m.span.start, m.span.end)
             concept = {"action-line": ids.action_line, "sub-line": ids.sub_line, "sdg": lambda c: ids.sdg(int(c))}[m.scheme](m.code)
@@ -216,11 +249,11 @@ class Mapper:
         for mt in ex.meetings:
             iri = ids.event(mt.slug)
             if mt.slug not in self.ref.conference_by_slug:
-                g.types(iri, SCHEMA + "Event", W + "Meeting")
+                d.types(iri, SCHEMA + "Event", W + "Meeting")
                 label_en = f"{mt.label} ({mt.start.year})"
-                g.labels(iri, f"{mt.label}（{mt.start.year}年）", label_en)
+                d.labels(iri, f"{mt.label}（{mt.start.year}年）", label_en)
                 if mt.region:  # the text says BDT organized each regional preparatory meeting
-                    g.add(iri, SCHEMA + "organizer", ids.org("bdt"))
+                    d.add(iri, SCHEMA + "organizer", ids.org("bdt"))
             g.add(iri, SCHEMA + "startDate", _lit(mt.start.isoformat(), datatype="date"))
             g.add(iri, SCHEMA + "endDate", _lit(mt.end.isoformat(), datatype="date"))
             if mt.city:
@@ -256,12 +289,12 @@ class Mapper:
             g.add(iri, OA + "exact", _lit(sp.exact))
             g.add(iri, W + "line", _lit(str(sp.line), datatype="positiveInteger"))
             g.add(iri, DCT + "isPartOf", text)
-        return g.quads
+        return out
 
     def _version_of_source(self, g: _Graph, doc: str) -> None:
         """A source text that is a resolution version (key itu/{organ}/res/{n}/{year}) and its work."""
         organ, kind, n, year = doc.split("/id/itu/")[1].split("/")
-        self._instrument(g, Instrument(kind="itu_resolution", iri=doc, work_iri=self.ids.itu_work(organ, kind, int(n)), number=n, organ=organ, year=int(year)), label_version=False)
+        self.describe_instrument(g, Instrument(kind="itu_resolution", iri=doc, work_iri=self.ids.itu_work(organ, kind, int(n)), number=n, organ=organ, year=int(year)), label_version=False)
 
     def _provisions(self, g: _Graph, ex: DocumentExtraction, prov: Callable[[str, Span], None]) -> list[str]:
         iris = []
@@ -285,7 +318,6 @@ class Mapper:
 
     def _citation(self, g: _Graph, c: Citation, provision_iris: list[str], prov: Callable[[str, Span], None]) -> None:
         iri = self.ids.citation(c.citing, c.span.start, c.span.end)
-        self._instrument(g, c.cited)
         g.types(iri, CITO + "Citation")
         g.add(iri, CITO + "hasCitingEntity", c.citing)
         g.add(iri, CITO + "hasCitedEntity", c.cited.iri)
@@ -296,8 +328,13 @@ class Mapper:
         prov(iri, c.span)
         g.add(c.citing, ELI + "cites", c.cited.iri)
 
-    def _instrument(self, g: _Graph, ins: Instrument, *, label_version: bool = True) -> None:
-        """Type and label a cited instrument (and the work of a version)."""
+    def describe_instrument(self, g: _Graph, ins: Instrument, *, label_version: bool = True) -> None:
+        """Type, label and identify an instrument (and the work of a version) in ``g``.
+
+        ``g`` is a document's :attr:`MappedDocument.descriptions`: an instrument is described
+        in ``graph/descriptions`` only, never in the graph of a document that cites it.
+        Labels follow the templates of ``seeds/reference/extraction.yaml`` (``labels``).
+        """
         labels = self.ref.vocabulary.labels
         organ = self.ref.organ_by_code.get(ins.organ or "")
         fields = {"number": ins.number, "n": ins.number, "year": ins.year, "symbol": ins.number,

@@ -12,6 +12,7 @@ import logging
 import os
 import shutil
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
 
@@ -49,9 +50,14 @@ def as_nquads(ntriples: bytes, graph: str) -> bytes:
     return b"".join(line[:-3] + suffix for line in ntriples.splitlines(keepends=True))
 
 
+def merge_lines(parts: Iterable[bytes]) -> bytes:
+    """Sorted, unique N-Triples lines of several canonical parts (:func:`graph_lines`) as one."""
+    return b"".join(sorted({line for lines in parts for line in lines.splitlines(keepends=True)}))
+
+
 def union_lines(graphs: list[tuple[str, bytes]]) -> bytes:
     """The union of all graphs as sorted, unique N-Triples lines (the ``.nt`` dump)."""
-    return b"".join(sorted({line for _, lines in graphs for line in lines.splitlines(keepends=True)}))
+    return merge_lines(lines for _, lines in graphs)
 
 
 def parse_canonical(graphs: list[tuple[str, bytes]], union: bytes) -> tuple[list[Quad], list[Triple]]:

@@ -1,6 +1,6 @@
 """Load a build into a SPARQL 1.1 store so that readers never see a half-loaded graph.
 
-The built dumps hold one named graph per source document plus ``graph/reference``; the
+The built dumps hold one named graph per source document plus ``graph/reference`` and ``graph/descriptions``; the
 store also gets the build's VoID description in the graph named by the dataset IRI, so that
 clients can learn which graphs are live and how big they are.
 
