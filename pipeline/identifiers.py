@@ -150,7 +150,7 @@ class Identifiers:
     base: str = DEFAULT_BASE
 
     @classmethod
-    def from_environment(cls) -> "Identifiers":
+    def from_environment(cls) -> Identifiers:
         """The base from ``WSIS_KG_BASE`` if set, so a fork can publish under its own domain."""
         base = os.environ.get("WSIS_KG_BASE", DEFAULT_BASE)
         return cls(base if base.endswith("/") else base + "/")

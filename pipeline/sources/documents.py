@@ -17,9 +17,15 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pipeline.sources.yamlfile import SafeLoader, safe_load
 from pipeline.errors import InputError
-from pipeline.identifiers import KEY_TEMPLATE_HELP, KeyTemplate, clean_symbol, parse_key, symbol_family
+from pipeline.identifiers import (
+    KEY_TEMPLATE_HELP,
+    KeyTemplate,
+    clean_symbol,
+    parse_key,
+    symbol_family,
+)
+from pipeline.sources.yamlfile import SafeLoader, safe_load
 
 MANIFEST = "manifest.yaml"
 TEXT_SUFFIX = ".txt"
@@ -40,8 +46,7 @@ KIND_TEMPLATES: dict[str, frozenset[str]] = {
     "decision": frozenset({"ecosoc-decision", "council-decision", "un-document"}),
     "opinion": frozenset({"wtpf-opinion"}),
     "declaration": frozenset({"wtdc-declaration", "unga-resolution"}) | _DOCUMENTS,
-    **{k: _DOCUMENTS for k in ("circular letter", "council document", "document", "draft decision",
-                                "draft opinion", "draft resolution", "report", "web page")},
+    **dict.fromkeys(("circular letter", "council document", "document", "draft decision", "draft opinion", "draft resolution", "report", "web page"), _DOCUMENTS),
 }
 #: A UN symbol that a resolution or decision of kind ``resolution``/``decision`` may carry as key.
 _UN_NUMBERED_SYMBOL = {"resolution": "/RES/", "decision": "/DEC/"}
@@ -133,7 +138,7 @@ class ManifestEntry(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _key_kind_symbol_agree(self) -> "ManifestEntry":
+    def _key_kind_symbol_agree(self) -> ManifestEntry:
         problem = key_problem(self.key, self.kind, self.symbol)
         if problem:
             raise ValueError(f"{self.file}: {problem}")
@@ -143,7 +148,7 @@ class ManifestEntry(BaseModel):
     def template(self) -> KeyTemplate:
         """The identifier template of ``key`` (checked on load, so never None here)."""
         parsed = parse_key(self.key)
-        assert parsed is not None, self.key  # noqa: S101 - the validator above refused such keys
+        assert parsed is not None, self.key
         return parsed
 
 
@@ -180,7 +185,8 @@ def load_manifest(folder: Path) -> Manifest:
         text = path.read_text(encoding="utf-8")
         raw = safe_load(text)
     except yaml.YAMLError as exc:
-        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
         raise InputError(path, f"not valid YAML: {exc}", line) from exc
     try:
         manifest = Manifest.model_validate(raw)
@@ -217,8 +223,8 @@ def _entry_line(text: str, loc: tuple) -> int | None:
     if len(loc) > 2 and isinstance(node.value, list):
         field = next((v for k, v in node.value if getattr(k, "value", None) == loc[2]), None)
         if field is not None:
-            return field.start_mark.line + 1
-    return node.start_mark.line + 1
+            return int(field.start_mark.line) + 1
+    return int(node.start_mark.line) + 1
 
 
 def decode(path: Path, data: bytes, encoding: str) -> str:
