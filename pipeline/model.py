@@ -62,6 +62,8 @@ class AnnexPart(_Record):
 InstrumentKind = Literal[
     "unga_resolution",
     "ecosoc_resolution",
+    "ecosoc_decision",
+    "sc_resolution",
     "itu_resolution",
     "council_decision",
     "wtpf_opinion",

@@ -32,7 +32,7 @@ _MAX_HEADING = 40
 _LONG_LINE = 40
 
 #: Kinds of source document whose body is made of provisions.
-STRUCTURED_KINDS = frozenset({"declaration", "resolution", "draft resolution"})
+STRUCTURED_KINDS = frozenset({"declaration", "decision", "draft decision", "draft opinion", "draft resolution", "opinion", "resolution"})
 
 
 @dataclass

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pyoxigraph import Literal, NamedNode, Quad
 
 from pipeline.errors import WsisKgError
-from pipeline.identifiers import ONTOLOGY_NS, Identifiers
-from pipeline.model import Citation, DocumentExtraction, Instrument, Span
+from pipeline.identifiers import ONTOLOGY_NS, Identifiers, clean_symbol
+from pipeline.model import Citation, DocumentExtraction, Instrument, InstrumentKind, Span
 from pipeline.sources.documents import SourceText
 from pipeline.sources.reference import Reference
 
@@ -47,12 +47,19 @@ PREFIXES = {
     "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "dcterms": DCT, "eli": ELI, "prov": PROV,
     "oa": OA, "org": ORG, "schema": SCHEMA, "cito": CITO, "wsis": W,
 }
-_KIND_CLASS = {
-    "declaration": "Declaration", "resolution": "InstrumentVersion", "draft resolution": "DraftResolution",
-    "report": "Report", "council document": "CouncilDocument",
+#: Genre classes a manifest ``kind`` adds to a source document (the main class is the key's).
+_KIND_CLASS = {"draft resolution": "DraftResolution", "report": "Report", "council document": "CouncilDocument"}
+#: The instrument kind (model.InstrumentKind) a key template describes, for numbered instruments.
+_TEMPLATE_INSTRUMENT: dict[str, InstrumentKind] = {
+    "unga-resolution": "unga_resolution", "ecosoc-resolution": "ecosoc_resolution",
+    "ecosoc-decision": "ecosoc_decision", "sc-resolution": "sc_resolution",
+    "itu-resolution": "itu_resolution", "council-decision": "council_decision",
+    "wtpf-opinion": "wtpf_opinion", "wtdc-declaration": "wtdc_declaration",
+    "un-document": "un_document", "itu-document": "itu_document",
 }
 _INSTRUMENT_CLASS = {
     "unga_resolution": "UNGAResolution", "ecosoc_resolution": "ECOSOCResolution", "wtpf_opinion": "WTPFOpinion",
+    "ecosoc_decision": "ECOSOCDecision", "sc_resolution": "SecurityCouncilResolution",
     "wtdc_declaration": "Declaration", "un_document": "UNDocument", "itu_document": "ITUDocument",
 }
 _ROLE = {"facilitator": "Facilitator", "co-facilitator": "CoFacilitator", "partner": "Partner"}
@@ -190,14 +197,11 @@ class Mapper:
         out = MappedDocument(_Graph(ids.graph(ex.key)), _Graph(ids.graph(DESCRIPTIONS)))
         g, d = out.statements, out.descriptions
         doc, text = ex.iri, ids.text(ex.iri, entry.language)
-        cls = _KIND_CLASS[entry.kind]
-        d.types(doc, ELI + "LegalResource", W + "SourceDocument", W + cls)
-        if entry.kind == "resolution":
-            self._version_of_source(d, doc)  # labels come from the manifest titles
-        if entry.symbol:
-            d.types(doc, W + "UNDocument")
-            d.add(doc, DCT + "identifier", _lit(entry.symbol))
-        d.labels(doc, entry.title_zh, entry.title_en)
+        d.types(doc, ELI + "LegalResource", W + "SourceDocument")
+        if entry.kind in _KIND_CLASS:
+            d.types(doc, W + _KIND_CLASS[entry.kind])
+        if not self._source_instrument(d, doc, source):
+            d.labels(doc, entry.title_zh, entry.title_en)
         d.add(doc, DCT + "title", _lit(entry.title_zh, "zh"))
         d.add(doc, DCT + "title", _lit(entry.title_en, "en"))
         g.add(doc, W + "text", text)
@@ -291,10 +295,40 @@ class Mapper:
             g.add(iri, DCT + "isPartOf", text)
         return out
 
-    def _version_of_source(self, g: _Graph, doc: str) -> None:
-        """A source text that is a resolution version (key itu/{organ}/res/{n}/{year}) and its work."""
-        organ, kind, n, year = doc.split("/id/itu/")[1].split("/")
-        self.describe_instrument(g, Instrument(kind="itu_resolution", iri=doc, work_iri=self.ids.itu_work(organ, kind, int(n)), number=n, organ=organ, year=int(year)), label_version=False)
+    def _source_instrument(self, g: _Graph, doc: str, source: SourceText) -> bool:
+        """The class, identifier, issuer and labels a source document has by its key's template;
+        whether it got labels (False: the manifest titles label it).
+
+        ``itu/pp/res/71/2018`` is a version (and its work is minted), ``un/A/RES/70/125`` a General
+        Assembly resolution, ``itu/doc/C18/35`` an ITU document… (docs/identifiers.md). Such a
+        document is labelled exactly as any text citing it labels it ("联合国大会第70/125号决议"),
+        so that a source that is also cited keeps one label per language in the union graph (the
+        manifest titles stay its ``dcterms:title``). A symbol the manifest gives for a numbered
+        instrument is kept as its identifier; the second symbol of a joint symbol becomes an
+        alternative identifier.
+        """
+        entry = source.entry
+        t = entry.template
+        kind = _TEMPLATE_INSTRUMENT.get(t.template)
+        written = clean_symbol(entry.symbol) if entry.symbol else None
+        if kind is None:
+            if written:  # refused on load for documents without a symbol key; kept for named ones
+                g.add(doc, DCT + "identifier", _lit(written))
+            return False
+        alt = None
+        if written and t.template == "un-document" and "-" in written and written.partition("-")[2][:2] in ("A/", "E/", "S/"):
+            alt = written.partition("-")[2]
+        number = t.number or t.symbol or ""
+        if kind in ("itu_resolution", "council_decision"):
+            res_kind = "res" if kind == "itu_resolution" else "dec"
+            work = self.ids.itu_work(t.organ or "", res_kind, int(number))
+            ins = Instrument(kind=kind, iri=doc, work_iri=work if t.year else None, number=number, organ=t.organ, year=t.year)
+        else:
+            ins = Instrument(kind=kind, iri=doc, number=number, year=t.year, alt_symbol=alt)
+        self.describe_instrument(g, ins)
+        if written and kind not in ("un_document", "itu_document", "unga_resolution", "ecosoc_resolution", "ecosoc_decision", "sc_resolution"):
+            g.add(doc, DCT + "identifier", _lit(written))
+        return True
 
     def _provisions(self, g: _Graph, ex: DocumentExtraction, prov: Callable[[str, Span], None]) -> list[str]:
         iris = []
@@ -328,7 +362,7 @@ class Mapper:
         prov(iri, c.span)
         g.add(c.citing, ELI + "cites", c.cited.iri)
 
-    def describe_instrument(self, g: _Graph, ins: Instrument, *, label_version: bool = True) -> None:
+    def describe_instrument(self, g: _Graph, ins: Instrument) -> None:
         """Type, label and identify an instrument (and the work of a version) in ``g``.
 
         ``g`` is a document's :attr:`MappedDocument.descriptions`: an instrument is described
@@ -352,8 +386,7 @@ class Mapper:
             if ins.work_iri:
                 t = labels[f"{ins.kind}_version"]
                 g.types(ins.iri, ELI + "LegalResource", W + "InstrumentVersion")
-                if label_version:
-                    g.labels(ins.iri, t.zh.format(**fields), t.en.format(**fields))
+                g.labels(ins.iri, t.zh.format(**fields), t.en.format(**fields))
                 g.add(ins.iri, ELI + "is_member_of", work)
                 g.add(ins.iri, W + "year", _lit(str(ins.year), datatype="gYear"))
                 if ins.conference:
@@ -368,6 +401,12 @@ class Mapper:
         elif ins.kind == "ecosoc_resolution":
             g.add(ins.iri, DCT + "identifier", _lit(f"E/RES/{ins.number}"))
             g.add(ins.iri, W + "issuedBy", self.ids.org("ecosoc"))
+        elif ins.kind == "ecosoc_decision":
+            g.add(ins.iri, DCT + "identifier", _lit(f"E/DEC/{ins.number}"))
+            g.add(ins.iri, W + "issuedBy", self.ids.org("ecosoc"))
+        elif ins.kind == "sc_resolution":
+            g.add(ins.iri, DCT + "identifier", _lit(f"S/RES/{ins.number}"))
+            g.add(ins.iri, W + "issuedBy", self.ids.org("unsc"))
         elif ins.kind == "wtpf_opinion":
             g.add(ins.iri, W + "issuedBy", self.ids.org("wtpf"))
         elif ins.kind in ("un_document", "itu_document"):
