@@ -8,6 +8,7 @@ from pipeline.sources.reference import Reference
 from pipeline.sources.documents import SourceText
 from pipeline.extract.citations import CitationContext, extract_citations
 from pipeline.extract.concepts import extract_mentions
+from pipeline.extract.named import extract_named
 from pipeline.extract.meetings import extract_initiatives, extract_meetings, extract_priorities
 from pipeline.extract.roles import extract_roles
 from pipeline.extract.structure import STRUCTURED_KINDS, annex_parts, provisions
@@ -41,6 +42,7 @@ def extract_document(source: SourceText, ref: Reference, ids: Identifiers) -> Do
         adopting=adopting, citing_at=container_at, provisions=provs,
     )
     citations, warnings = extract_citations(ctx)
+    named, named_warnings = extract_named(ctx, citations, entry.title_zh)
     meetings = extract_meetings(source, view, ref)
     initiatives, ri_warnings = extract_initiatives(source, view, meetings)
     return DocumentExtraction(
@@ -49,10 +51,11 @@ def extract_document(source: SourceText, ref: Reference, ids: Identifiers) -> Do
         provisions=provs,
         parts=tuple(parts),
         citations=tuple(citations),
+        named_citations=tuple(named),
         mentions=tuple(extract_mentions(source, view, ref, container_at, provs)),
         roles=tuple(extract_roles(source, view, ref)),
         meetings=tuple(meetings),
         initiatives=tuple(initiatives),
         priorities=tuple(extract_priorities(source, view, meetings)),
-        warnings=tuple(sorted((*warnings, *ri_warnings), key=lambda w: (w.line, w.message))),
+        warnings=tuple(sorted((*warnings, *named_warnings, *ri_warnings), key=lambda w: (w.line, w.message))),
     )

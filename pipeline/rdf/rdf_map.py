@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from pipeline.extract.named import instrument_of
 from pipeline.identifiers import ONTOLOGY_NS, Identifiers
 from pipeline.model import Citation, DocumentExtraction, Instrument, Span
 from pipeline.sources.reference import Reference
@@ -40,6 +41,8 @@ _INSTRUMENT_CLASS = {
     "unga_resolution": "UNGAResolution", "ecosoc_resolution": "ECOSOCResolution", "wtpf_opinion": "WTPFOpinion",
     "wtdc_declaration": "Declaration", "un_document": "UNDocument", "itu_document": "ITUDocument",
 }
+_NAMED_CLASS = {"wsis": "WSISOutcomeDocument", "itu-basic-text": "ITUBasicText", "wtdc-action-plan": "ActionPlan", "other": "NamedInstrument"}
+_PART_CLASS = {"numbered_provision": ("NumberedProvision", "第{n}款", "No. {n}"), "instrument_paragraph": ("InstrumentParagraph", "第{n}段", "paragraph {n}")}
 _ROLE = {"facilitator": "Facilitator", "co-facilitator": "CoFacilitator", "partner": "Partner"}
 
 
@@ -129,6 +132,7 @@ class Mapper:
             g.labels(iri, p.label_zh, p.label_en)
             if p.country:
                 g.add(iri, SCHEMA + "containedInPlace", ids.place(p.country))
+        self._named_instruments(g)
         for c in ref.conferences:
             iri = ids.event(c.slug)
             g.types(iri, SCHEMA + "Event", W + "Conference")
@@ -189,7 +193,7 @@ class Mapper:
             g.add(part.iri, DCT + "isPartOf", doc)
             g.add(part.iri, DCT + "title", _lit(part.title, "zh"))
         provision_iris = self._provisions(g, ex, prov)
-        for c in ex.citations:
+        for c in (*ex.citations, *ex.named_citations):
             self._citation(g, c, provision_iris, prov)
         for m in ex.mentions:
             iri = ids.mention(doc, m.span.start, m.span.end)
@@ -295,6 +299,10 @@ class Mapper:
 
     def _instrument(self, g: _Graph, ins: Instrument, *, label_version: bool = True) -> None:
         """Type and label a cited instrument (and the work of a version)."""
+        if ins.named:
+            self._cited_by_name(g, ins)
+            if ins.kind in ("named_instrument", *_PART_CLASS):
+                return
         labels = self.ref.vocabulary.labels
         organ = self.ref.organ_by_code.get(ins.organ or "")
         fields = {"number": ins.number, "n": ins.number, "year": ins.year, "symbol": ins.number,
@@ -332,3 +340,52 @@ class Mapper:
             g.add(ins.iri, DCT + "identifier", _lit(ins.number))
             if ins.alt_symbol:
                 g.add(ins.iri, W + "alternativeIdentifier", _lit(ins.alt_symbol))
+
+    # ------------------------------------------------------------ instruments cited by name
+    def _named_instruments(self, g: _Graph) -> None:
+        """Reference graph: every curated instrument whose IRI is its own (not a resolution's)."""
+        for entry in self.ref.catalogue.instruments:
+            ins = instrument_of(entry, self.ref, self.ids)
+            if ins.kind != "named_instrument":
+                continue
+            classes = {W + "NamedInstrument", W + _NAMED_CLASS[entry.kind]}
+            g.types(ins.iri, ELI + "LegalResource", *sorted(classes))
+            g.labels(ins.iri, entry.title_zh, entry.title_en)
+            g.add(ins.iri, DCT + "title", _lit(entry.title_zh, "zh"))
+            g.add(ins.iri, DCT + "title", _lit(entry.title_en, "en"))
+            self._alternative_titles(g, ins.iri, entry.id, with_main=False)
+            g.add(ins.iri, W + "issuedBy", self.ids.org(entry.issuer))
+            if entry.symbol:
+                g.add(ins.iri, DCT + "identifier", _lit(entry.symbol))
+            if entry.year is not None:
+                g.add(ins.iri, W + "year", _lit(str(entry.year), datatype="gYear"))
+            if entry.adopted_at:
+                g.add(ins.iri, W + "adoptedAt", self.ids.event(entry.adopted_at))
+
+    def _alternative_titles(self, g: _Graph, iri: str, entry_id: str, *, with_main: bool) -> None:
+        """``dcterms:alternative``: the titles and short forms a text may cite the instrument by."""
+        entry = self.ref.instrument_by_id[entry_id]
+        titles = [*([entry.title_zh] if with_main else []), *entry.titles_zh, *entry.plain_titles_zh,
+                  *(s.text for s in entry.short_forms), *(s.text for s in entry.local_short_forms)]
+        for title in dict.fromkeys(titles):
+            if title != entry.title_zh or with_main:
+                g.add(iri, DCT + "alternative", _lit(title, "zh"))
+        if with_main:
+            g.add(iri, DCT + "alternative", _lit(entry.title_en, "en"))
+
+    def _cited_by_name(self, g: _Graph, ins: Instrument) -> None:
+        """A cited provision or paragraph (typed, labelled, part of its instrument), or the title
+        a numbered resolution or declaration was cited by (``dcterms:alternative``)."""
+        assert ins.named is not None
+        entry = self.ref.instrument_by_id[ins.named]
+        if ins.kind in _PART_CLASS and ins.part_of:
+            cls, zh, en = _PART_CLASS[ins.kind]
+            g.types(ins.iri, ELI + "LegalResource", ELI + "LegalResourceSubdivision", W + cls)
+            g.labels(ins.iri, entry.title_zh + zh.format(n=ins.number), f"{entry.title_en}, {en.format(n=ins.number)}")
+            g.add(ins.iri, ELI + "is_part_of", ins.part_of)
+            g.add(ins.iri, W + "marker", _lit(ins.number))
+            whole = instrument_of(entry, self.ref, self.ids)
+            if whole.kind != "named_instrument":
+                self._instrument(g, whole)
+        elif ins.kind != "named_instrument":
+            self._alternative_titles(g, ins.iri, entry.id, with_main=True)
