@@ -18,8 +18,8 @@ from typing import Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pipeline.sources.yamlfile import safe_load
 from pipeline.errors import InputError
+from pipeline.sources.yamlfile import safe_load
 
 Family = Literal["un", "itu"]
 
@@ -312,7 +312,7 @@ class Reference(BaseModel):
     catalogue: InstrumentCatalogue = Field(description="Instruments cited by name, and titles that are not instruments.")
 
     @classmethod
-    def load(cls, folder: Path) -> "Reference":
+    def load(cls, folder: Path) -> Reference:
         """Read every reference file of ``folder`` and check cross-references between them."""
         vocab_path = folder / "extraction.yaml"
         try:
