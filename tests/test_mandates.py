@@ -182,7 +182,8 @@ def test_l33_request_ends_where_the_assembly_speaks_again(extraction):
     ex = extraction(L33)
     urges, again, _ = [m for m in ex.mandates if ex.provisions[m.provision].marker == "29"]
     assert urges.span.exact.endswith("包括妇女和女童获取新技术")  # …,在这方面再次请… is a request of its own
-    assert again.span.exact.startswith("再次请联合国系统相关实体") and again.further
+    assert again.span.exact.startswith("再次请联合国系统相关实体")
+    assert again.further
     assert again.span.exact.endswith("从而支持信息社会世界峰会成果文件所载行动方针的执行和监测工作")  # …,并重申决心…: the Assembly again
 
 
@@ -199,7 +200,8 @@ def test_wtpf_opinions(extraction):
     # Opinion 1: 请成员国 1–7; 请成员国、部门成员和其他利益攸关方共同协作 1–11 (three addressees each); 请秘书长
     assert per_part[("invites", "itu/wtpf/2021/opinion/1")] == 7 + 11 * 3
     assert {per_part[("requests", f"itu/wtpf/2021/opinion/{n}")] for n in range(1, 6)} == {1}
-    assert {m.issuer for m in ex.mandates} == {"wtpf"} and {m.year for m in ex.mandates} == {2021}
+    assert {m.issuer for m in ex.mandates} == {"wtpf"}
+    assert {m.year for m in ex.mandates} == {2021}
     collab = {m.addressee for m in ex.mandates if ex.provisions[m.provision].verb == "请成员国、部门成员和其他利益攸关方共同协作"}
     assert collab == {"itu-member-states", "itu-sector-members", "stakeholders"}
 
@@ -217,7 +219,9 @@ def test_declaration_calls(extraction):
 def test_council_document_numbered_paragraphs_and_requests(extraction):
     ex = extraction(COUNCIL)
     markers = [p.marker for p in ex.provisions if p.kind == "paragraph" and p.marker]
-    assert markers[:4] == ["1.1", "1.2", "1.3", "1.4"] and "2.11" in markers and markers[-1] == "7.1"
+    assert markers[:4] == ["1.1", "1.2", "1.3", "1.4"]
+    assert "2.11" in markers
+    assert markers[-1] == "7.1"
     got = [(ex.provisions[m.provision].marker, m.verb, m.addressee) for m in ex.mandates]
     assert got == [
         (None, "requests", "itu-council"),  # 理事会需采取的行动: 请理事会将本文件记录在案。

@@ -16,8 +16,8 @@ from typing import Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pipeline.sources.yamlfile import safe_load
 from pipeline.errors import InputError
+from pipeline.sources.yamlfile import safe_load
 
 Family = Literal["un", "itu"]
 
@@ -235,7 +235,7 @@ class Reference(BaseModel):
     clause_verbs: ClauseVerbs = Field(description="Clause-verb concepts and mandate words.")
 
     @classmethod
-    def load(cls, folder: Path) -> "Reference":
+    def load(cls, folder: Path) -> Reference:
         """Read every reference file of ``folder`` and check cross-references between them."""
         vocab_path = folder / "extraction.yaml"
         try:
