@@ -247,6 +247,13 @@ class Identifiers:
     def regional_initiative(self, cycle: str, code: str) -> str:
         return self.id(f"itu/regional-initiative/{cycle}/{code}")
 
+    def clause_verb_scheme(self) -> str:
+        return self.id("clause-verb")
+
+    def clause_verb(self, slug: str) -> str:
+        """A clause verb concept: participle (recalling) or third person (instructs)."""
+        return self.id(f"clause-verb/{slug}")
+
     # agents, events, places, sources -------------------------------------------------
     def org(self, slug: str) -> str:
         return self.id(f"org/{slug}")
@@ -270,6 +277,11 @@ class Identifiers:
     @staticmethod
     def provision(container: str, k: int) -> str:
         return f"{container}/provision/{k}"
+
+    @staticmethod
+    def mandate(provision: str, k: int) -> str:
+        """``{provision IRI}/mandate/{k}``, k = order of the mandate in its provision (IDENTIFIERS.md)."""
+        return f"{provision}/mandate/{k}"
 
     @staticmethod
     def footnote(document: str, marker: str) -> str:

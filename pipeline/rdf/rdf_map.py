@@ -27,7 +27,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from pipeline.errors import WsisKgError
 from pipeline.extract.named import instrument_of
 from pipeline.identifiers import ONTOLOGY_NS, Identifiers, clean_symbol
-from pipeline.model import Citation, DocumentExtraction, Instrument, InstrumentKind, Span
+from pipeline.model import Citation, DocumentExtraction, Instrument, InstrumentKind, Mandate, Span
 from pipeline.sources.documents import SourceText
 from pipeline.sources.reference import NamedInstrument, Reference
 
@@ -44,6 +44,7 @@ SCHEMA = "https://schema.org/"
 CITO = "http://purl.org/spar/cito/"
 W = ONTOLOGY_NS
 UN_SDG = "http://metadata.un.org/sdg/"
+EU_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
 
 PREFIXES = {
     "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "dcterms": DCT, "eli": ELI, "prov": PROV,
@@ -131,6 +132,7 @@ class Mapper:
             (ids.action_line_scheme(), "信息社会世界峰会行动方面", "WSIS action lines"),
             (ids.sdg_scheme(), "可持续发展目标", "Sustainable Development Goals"),
             (ids.region_scheme(), "国际电联电信发展部门区域", "ITU-D regions"),
+            (ids.clause_verb_scheme(), "引导动词", "Clause verbs"),
         ]
         for iri, zh, en in schemes:
             g.types(iri, SKOS + "ConceptScheme")
@@ -154,6 +156,17 @@ class Mapper:
             g.add(iri, SKOS + "exactMatch", f"{UN_SDG}{goal.goal}")
         for region in ref.regions:
             self._concept(g, ids.region(region.code), W + "Region", ids.region_scheme(), region.code, region.label_zh, region.label_en)
+        for v in ref.clause_verbs.clause_verbs:
+            iri = ids.clause_verb(v.slug)
+            cls = "PreambularVerb" if v.kind == "preambular" else "OperativeVerb"
+            self._concept(g, iri, W + "ClauseVerb", ids.clause_verb_scheme(), v.slug, v.label_zh, v.label_en)
+            g.types(iri, W + cls)
+            for form in v.forms_zh:
+                if form != v.label_zh:
+                    g.add(iri, SKOS + "altLabel", _lit(form, "zh"))
+            for form in v.further_forms_zh:
+                g.add(iri, W + "furtherLabel", _lit(form, "zh"))
+            g.add(iri, W + "asksToAct", _lit("true" if v.mandate else "false", datatype="boolean"))
         for o in ref.organizations:
             iri = ids.org(o.slug)
             g.types(iri, ORG + "Organization")
@@ -236,6 +249,8 @@ class Mapper:
         for c in (*ex.citations, *ex.named_citations):
             self._citation(g, c, provision_iris, prov)
             self.describe_instrument(d, c.cited)
+        for md in ex.mandates:
+            self._mandate(g, md, ex, provision_iris, prov, spans, text)
         for m in ex.mentions:
             iri = ids.mention(doc, m.span.start, m.span.end)
             concept = {"action-line": ids.action_line, "sub-line": ids.sub_line, "sdg": lambda c: ids.sdg(int(c))}[m.scheme](m.code)
@@ -343,7 +358,7 @@ class Mapper:
                 cls = "Footnote"
             else:
                 iri = self.ids.provision(p.container, p.sequence)
-                cls = "PreambularClause" if p.kind == "preamble" else "OperativeParagraph"
+                cls = {"preamble": "PreambularClause", "operative": "OperativeParagraph", "paragraph": "NumberedParagraph"}[p.kind]
             iris.append(iri)
             g.types(iri, ELI + "LegalResourceSubdivision", W + cls)
             g.add(iri, ELI + "is_part_of", p.container)
@@ -352,6 +367,10 @@ class Mapper:
                 g.add(iri, W + "marker", _lit(p.marker))
             if p.verb:
                 g.add(iri, W + "clauseVerb", _lit(p.verb, "zh"))
+            if p.verb_concept:
+                g.add(iri, W + "clauseVerbConcept", self.ids.clause_verb(p.verb_concept))
+            if p.further:
+                g.add(iri, W + "further", _lit("true", datatype="boolean"))
             prov(iri, p.span)
         return iris
 
@@ -364,8 +383,51 @@ class Mapper:
             g.add(iri, W + "inProvision", provision_iris[c.provision])
         if c.verb:
             g.add(iri, W + "clauseVerb", _lit(c.verb, "zh"))
+        if c.verb_concept:
+            g.add(iri, W + "clauseVerbConcept", self.ids.clause_verb(c.verb_concept))
         prov(iri, c.span)
         g.add(c.citing, ELI + "cites", c.cited.iri)
+
+    def _mandate(self, g: _Graph, md: Mandate, ex: DocumentExtraction, provision_iris: list[str],
+                 prov: Callable[[str, Span], None], spans: dict[tuple[int, int], Span], text: str) -> None:
+        """One addressee asked to act by one provision (MODEL.md, Facts: wsis:Mandate)."""
+        ids = self.ids
+        provision = provision_iris[md.provision]
+        iri = ids.mandate(provision, md.sequence)
+        g.types(iri, W + "Mandate")
+        g.add(iri, W + "inProvision", provision)
+        g.add(iri, W + "issuingDocument", ex.provisions[md.provision].container)
+        if md.issuer:
+            g.add(iri, W + "issuingBody", ids.org(md.issuer))
+        if md.year is not None:
+            g.add(iri, W + "year", _lit(str(md.year), datatype="gYear"))
+        g.add(iri, W + "sequence", _lit(str(md.sequence), datatype="positiveInteger"))
+        g.add(iri, W + "clauseVerbConcept", ids.clause_verb(md.verb))
+        g.add(iri, W + "clauseVerb", _lit(md.verb_text, "zh"))
+        if md.further:
+            g.add(iri, W + "further", _lit("true", datatype="boolean"))
+        if md.embedded:
+            g.add(iri, W + "embedded", _lit("true", datatype="boolean"))
+        g.add(iri, W + "addressee", ids.org(md.addressee))
+        spans[(md.addressee_span.start, md.addressee_span.end)] = md.addressee_span
+        g.add(iri, W + "addresseeText", ids.span(text, md.addressee_span.start, md.addressee_span.end))
+        if md.reports_to:
+            g.add(iri, W + "reportsTo", ids.org(md.reports_to))
+        for body in md.reports_through:
+            g.add(iri, W + "reportsThrough", ids.org(body))
+        if md.deadline:
+            g.add(iri, W + "deadline", _lit(md.deadline, "zh"))
+        if md.deadline_date:
+            g.add(iri, W + "deadlineDate", _lit(md.deadline_date.isoformat(), datatype="date"))
+        if md.deadline_event:
+            g.add(iri, W + "deadlineEvent", ids.event(md.deadline_event))
+        if md.frequency:
+            g.add(iri, W + "frequency", EU_FREQUENCY + md.frequency)
+        for code in md.action_lines:
+            g.add(iri, W + "concernsActionLine", ids.action_line(code))
+        for goal in md.sdgs:
+            g.add(iri, W + "concernsGoal", ids.sdg(goal))
+        prov(iri, md.span)
 
     def describe_instrument(self, g: _Graph, ins: Instrument) -> None:
         """Type, label and identify an instrument (and the work of a version) in ``g``.

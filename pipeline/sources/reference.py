@@ -260,6 +260,50 @@ def title_key(title: str) -> str:
     return "".join(unicodedata.normalize("NFKC", title).split())
 
 
+class ClauseVerb(_Strict):
+    """A concept of the clause-verb scheme (id/clause-verb/{slug}) and the Chinese forms it covers."""
+
+    slug: str = Field(pattern=r"^[a-z]+(-[a-z]+)*$", description="IRI slug: participle (preambular) or third person (operative).")
+    kind: Literal["preambular", "operative"] = Field(description="Which part of a text the verb opens.")
+    label_en: str = Field(min_length=1, description="English label, as UN/ITU texts write it.")
+    label_zh: str = Field(min_length=1, description="Chinese preferred label.")
+    forms_zh: list[str] = Field(min_length=1, description="Chinese forms that always mean this concept.")
+    further_forms_zh: list[str] = Field(default_factory=list, description="Forms repeating an earlier verb (又回顾).")
+    mandate: bool = Field(description="Operative verb that asks an addressee to act.")
+
+
+class Rendering(_Strict):
+    """How a Chinese verb reads in one family of texts before one kind of addressee (请成员国 = invites)."""
+
+    form: str = Field(min_length=1, description="The Chinese verb as written.")
+    family: Family = Field(description="UN or ITU texts.")
+    addressee_kinds: list[str] = Field(default_factory=list, description="Organization kinds it applies to; empty = any.")
+    verb: str = Field(description="Slug of the clause-verb concept it renders.")
+
+
+class Frequency(_Strict):
+    """A frequency word and its code in the EU Publications Office frequency table."""
+
+    text: str = Field(min_length=1, description="The word as written (每年).")
+    code: str = Field(pattern=r"^[A-Z_]+$", description="Code under http://publications.europa.eu/resource/authority/frequency/.")
+
+
+class ClauseVerbs(_Strict):
+    """The clause-verb vocabulary and the words mandate extraction reads (seeds/reference/clause-verbs.yaml)."""
+
+    further_prefixes: list[str] = Field(description="Prefixes that mark a repeated verb (又, 还, 再次).")
+    clause_openers: list[str] = Field(description="Words allowed between a clause boundary and a verb (并, 在这方面).")
+    reported_request_cues: list[str] = Field(description="Words showing a request is reported from another text.")
+    addressee_like_heads: list[str] = Field(description="Head nouns of addressees the reference data may not know.")
+    addressee_separators: list[str] = Field(description="Separators in a list of addressees.")
+    addressee_inclusions: list[str] = Field(description="Words singling a named addressee out of the one before.")
+    reporting_words: list[str] = Field(description="Words that make 向X a reporting line.")
+    frequencies: list[Frequency] = Field(description="Frequency words.")
+    deadline_words: list[str] = Field(description="Words that mark a deadline.")
+    renderings: list[Rendering] = Field(description="Family- and addressee-dependent renderings, first match wins.")
+    clause_verbs: list[ClauseVerb] = Field(description="The concepts, sorted by slug.")
+
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -310,6 +354,7 @@ class Reference(BaseModel):
     conferences: list[Conference] = Field(description="ITU conferences and sessions.")
     vocabulary: ExtractionVocabulary = Field(description="Words the extractors look for.")
     catalogue: InstrumentCatalogue = Field(description="Instruments cited by name, and titles that are not instruments.")
+    clause_verbs: ClauseVerbs = Field(description="Clause-verb concepts and mandate words.")
 
     @classmethod
     def load(cls, folder: Path) -> Reference:
@@ -319,6 +364,11 @@ class Reference(BaseModel):
             vocabulary = ExtractionVocabulary.model_validate(safe_load(vocab_path.read_text(encoding="utf-8")))
         except (OSError, yaml.YAMLError, ValidationError) as exc:
             raise InputError(vocab_path, f"cannot load extraction vocabulary: {exc}") from exc
+        verbs_path = folder / "clause-verbs.yaml"
+        try:
+            clause_verbs = ClauseVerbs.model_validate(safe_load(verbs_path.read_text(encoding="utf-8")))
+        except (OSError, yaml.YAMLError, ValidationError) as exc:
+            raise InputError(verbs_path, f"cannot load clause verbs: {exc}") from exc
         ref = cls(
             action_lines=_load(folder / "action-lines.yaml", "action_lines", ActionLine),
             sub_lines=_load(folder / "action-lines.yaml", "sub_lines", SubLine),
@@ -329,6 +379,7 @@ class Reference(BaseModel):
             conferences=_load(folder / "conferences.yaml", "conferences", Conference),
             vocabulary=vocabulary,
             catalogue=_load_catalogue(folder / "instruments.yaml"),
+            clause_verbs=clause_verbs,
         )
         ref._check_links(folder)
         return ref
@@ -354,8 +405,44 @@ class Reference(BaseModel):
         for organ in self.vocabulary.itu_organs:
             if organ.org not in orgs:
                 raise InputError(folder / "extraction.yaml", f"itu_organs: {organ.org!r} is not an organization")
+        slugs = [v.slug for v in self.clause_verbs.clause_verbs]
+        if len(set(slugs)) != len(slugs):
+            raise InputError(folder / "clause-verbs.yaml", "clause_verbs: a slug is listed twice")
+        for r in self.clause_verbs.renderings:
+            if r.verb not in slugs:
+                raise InputError(folder / "clause-verbs.yaml", f"renderings: {r.verb!r} is not a clause verb")
 
     # look-ups -------------------------------------------------------------------------
+    @cached_property
+    def clause_verb_by_slug(self) -> dict[str, ClauseVerb]:
+        return {v.slug: v for v in self.clause_verbs.clause_verbs}
+
+    @cached_property
+    def org_by_slug(self) -> dict[str, Organization]:
+        return {o.slug: o for o in self.organizations}
+
+    def org_names(self, family: str) -> list[tuple[str, Organization]]:
+        """Every name of every organization a text of ``family`` may use, longest first.
+
+        Chinese labels and aliases, the acronym and the context aliases of that family
+        (秘书长 is the ITU Secretary-General in ITU texts, the UN's in UN texts).
+        """
+        return self._org_names[family]
+
+    @cached_property
+    def _org_names(self) -> dict[str, list[tuple[str, Organization]]]:
+        out: dict[str, list[tuple[str, Organization]]] = {}
+        for family in ("un", "itu"):
+            names: dict[str, Organization] = {}
+            for o in self.organizations:
+                for n in [o.label_zh, *o.aliases_zh, *([o.acronym] if o.acronym else [])]:
+                    names.setdefault(n, o)
+                for c in o.context_aliases:
+                    if c.family == family and not c.alias.isascii():
+                        names[c.alias] = o
+            out[family] = sorted(names.items(), key=lambda item: (-len(item[0]), item[0]))
+        return out
+
     @cached_property
     def conference_by_slug(self) -> dict[str, Conference]:
         return {c.slug: c for c in self.conferences}
