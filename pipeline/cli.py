@@ -26,10 +26,14 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from pipeline import layout
 from pipeline.errors import WsisKgError
 from pipeline.identifiers import Identifiers
+
+if TYPE_CHECKING:
+    from pipeline.store.endpoint import Endpoint
 
 log = logging.getLogger("wsis-kg")
 
@@ -119,7 +123,7 @@ def _print_rows(names: list[str], rows: list[tuple[str, ...]]) -> None:
     writer.writerows(rows)
 
 
-def _endpoint(args: argparse.Namespace):
+def _endpoint(args: argparse.Namespace) -> Endpoint:
     from pipeline.store.endpoint import Endpoint
 
     return Endpoint.from_url(args.endpoint, update_url=getattr(args, "update_endpoint", None), store_url=getattr(args, "store_endpoint", None), timeout=args.timeout)
@@ -138,7 +142,13 @@ def _stop_requested() -> threading.Event:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from pipeline.store.server import BUILD_MARKER, LOOPBACK, OxigraphServer, default_store, prepare_store
+    from pipeline.store.server import (
+        BUILD_MARKER,
+        LOOPBACK,
+        OxigraphServer,
+        default_store,
+        prepare_store,
+    )
 
     if args.host not in LOOPBACK:
         log.warning(
@@ -160,12 +170,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if args.writable:
             print(f"updates:         {server.root}/update   graph store: {server.root}/store", flush=True)
         print("press Ctrl-C to stop", flush=True)
-        while server.process.poll() is None and not stop.wait(0.2):
+        process = server.process
+        if process is None:
+            raise WsisKgError("oxigraph did not start")
+        while process.poll() is None and not stop.wait(0.2):
             pass
         if stop.is_set():
             log.info("stopping")
             return 0
-    log.error("oxigraph stopped by itself with exit code %s", server.process.returncode)
+    log.error("oxigraph stopped by itself with exit code %s", process.returncode)
     return 1
 
 
@@ -191,7 +204,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from pyoxigraph import RdfFormat, Store
+    from pyoxigraph import QuerySolutions, RdfFormat, Store
 
     void = args.out / "void.ttl"
     if not void.is_file():
@@ -204,7 +217,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
           UNION { ?d void:classPartition ?p . ?p void:class ?what ; void:entities ?count }
           UNION { ?what void:triples ?count FILTER NOT EXISTS { ?x void:subset ?what } }
         } ORDER BY ?what"""
-    for row in store.query(query):
+    for row in cast(QuerySolutions, store.query(query)):
         print(f"{row['what'].value}\t{row['count'].value}")
     report = args.out / "build-report.txt"
     if report.is_file():
@@ -356,7 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
     logging.getLogger("pyshacl").setLevel(logging.WARNING)
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except WsisKgError as exc:
         log.error("%s", exc)
         return 2

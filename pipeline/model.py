@@ -26,13 +26,15 @@ class Span(_Record):
     exact: str = Field(min_length=1, description="The characters themselves, unnormalized (evidence).")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Span":
+    def _ordered(self) -> Span:
         if self.end <= self.start:
             raise ValueError(f"span end {self.end} is not after start {self.start}")
         return self
 
 
 ProvisionKind = Literal["preamble", "operative", "footnote"]
+ConceptScheme = Literal["action-line", "sub-line", "sdg"]
+RoleName = Literal["facilitator", "co-facilitator", "partner"]
 
 
 class Provision(_Record):
@@ -60,6 +62,8 @@ class AnnexPart(_Record):
 InstrumentKind = Literal[
     "unga_resolution",
     "ecosoc_resolution",
+    "ecosoc_decision",
+    "sc_resolution",
     "itu_resolution",
     "council_decision",
     "wtpf_opinion",
@@ -96,7 +100,7 @@ class ConceptMention(_Record):
     """A WSIS action line, C7 sub-line or SDG named in a text."""
 
     container: str = Field(description="IRI of the document or annex part that mentions it.")
-    scheme: Literal["action-line", "sub-line", "sdg"] = Field(description="Which concept scheme.")
+    scheme: ConceptScheme = Field(description="Which concept scheme.")
     code: str = Field(description="C5, e-environment, or the goal number.")
     span: Span = Field(description="The mention as written.")
     sentence: Span = Field(description="The sentence (or list clause) it stands in.")
@@ -108,7 +112,7 @@ class RoleStatement(_Record):
 
     agent: str = Field(description="Organization slug (itu).")
     code: str = Field(pattern=r"^C([1-9]|1[01])$", description="Action line code.")
-    role: Literal["facilitator", "co-facilitator", "partner"] = Field(description="The role stated.")
+    role: RoleName = Field(description="The role stated.")
     span: Span = Field(description="The phrase that states it (evidence).")
 
 
@@ -126,7 +130,7 @@ class Meeting(_Record):
     span: Span = Field(description="The sentence stating date and place.")
 
     @model_validator(mode="after")
-    def _dates(self) -> "Meeting":
+    def _dates(self) -> Meeting:
         if self.end < self.start:
             raise ValueError(f"{self.label}: end {self.end} before start {self.start}")
         return self

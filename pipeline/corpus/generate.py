@@ -21,26 +21,28 @@ import random
 import re
 from bisect import bisect_right
 from collections import Counter
-from functools import cache
-from itertools import accumulate
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import accumulate
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pipeline.sources.yamlfile import safe_load
 from pipeline import layout
 from pipeline.errors import InputError
 from pipeline.identifiers import Identifiers, clean_symbol
-from pipeline.model import DocumentExtraction
-from pipeline.sources.reference import Conference, Reference
+from pipeline.model import DocumentExtraction, RoleName
 from pipeline.sources.documents import MANIFEST
+from pipeline.sources.reference import Conference, Reference
+from pipeline.sources.yamlfile import safe_load
 
 VOCABULARY = layout.SEEDS / "generator" / "corpus.yaml"
 ANSWER_KEY = "answer-key.json"
+_T = TypeVar("_T")
+_Name = TypeVar("_Name", bound=str)
 Kind = Literal["council document", "draft resolution", "report", "resolution"]
 _FULLWIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 _ITU_ORGANS = ("pp", "ra", "wtdc", "wtsa")
@@ -242,7 +244,7 @@ class ExpectedRole(_Strict):
 
     agent: str = Field(description="IRI of the organization holding the role.")
     action_line: str = Field(description="IRI of the action line.")
-    role: Literal["facilitator", "co-facilitator", "partner"] = Field(description="The role stated.")
+    role: RoleName = Field(description="The role stated.")
 
 
 class ExpectedDocument(_Strict):
@@ -271,9 +273,9 @@ class Phrase:
     text: str
     cites: list[tuple[str, str]] = field(default_factory=list)  # (exact, cited IRI)
     mentions: list[tuple[str, str]] = field(default_factory=list)  # (exact, concept IRI)
-    roles: list[tuple[str, str]] = field(default_factory=list)  # (code, role)
+    roles: list[tuple[str, RoleName]] = field(default_factory=list)  # (code, role)
 
-    def __add__(self, other: "Phrase | str") -> "Phrase":
+    def __add__(self, other: Phrase | str) -> Phrase:
         if isinstance(other, str):
             return Phrase(self.text + other, self.cites, self.mentions, self.roles)
         return Phrase(self.text + other.text, self.cites + other.cites, self.mentions + other.mentions, self.roles + other.roles)
@@ -322,19 +324,20 @@ class Composer:
 
     # Draws use rng.random() directly: several times faster than randrange/choices, which
     # matters at 10,000 documents (about 40 draws each), and just as deterministic.
-    def pick(self, items: Sequence):
+    def pick(self, items: Sequence[_T]) -> _T:
         return items[int(self.rng.random() * len(items))]
 
     def between(self, bounds: tuple[int, int]) -> int:
         return bounds[0] + int(self.rng.random() * (bounds[1] - bounds[0] + 1))
 
-    def weighted(self, weights: dict[str, int]) -> str:
+    def weighted(self, weights: dict[_Name, int]) -> _Name:
         names, cumulative = self._cumulative(tuple(sorted(weights.items())))
-        return names[bisect_right(cumulative, self.rng.random() * cumulative[-1])]
+        name: _Name = names[bisect_right(cumulative, self.rng.random() * cumulative[-1])]
+        return name
 
     @staticmethod
     @cache
-    def _cumulative(items: tuple[tuple[str, int], ...]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    def _cumulative(items: tuple[tuple[_Name, int], ...]) -> tuple[tuple[_Name, ...], tuple[int, ...]]:
         return tuple(n for n, _ in items), tuple(accumulate(w for _, w in items))
 
     def digits(self, text: str) -> str:
@@ -463,7 +466,7 @@ class Composer:
         numbers = [self.digits(number) for number, _ in pairs]
         joined = self.vocab.un_list_separator.join(numbers[:-1]) + self.vocab.un_list_last + numbers[-1]
         core = self.vocab.notations.un_list.format(numbers=joined)
-        return _Cite("", core, [(written, iri) for written, (_, iri) in zip(numbers, pairs)])
+        return _Cite("", core, [(written, iri) for written, (_, iri) in zip(numbers, pairs, strict=True)])
 
     # symbols --------------------------------------------------------------------------
     def itu_symbol(self) -> Phrase:

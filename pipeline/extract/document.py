@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pipeline.identifiers import Identifiers
-from pipeline.model import DocumentExtraction
-from pipeline.sources.reference import Reference
-from pipeline.sources.documents import SourceText
 from pipeline.extract.citations import CitationContext, extract_citations
 from pipeline.extract.concepts import extract_mentions
 from pipeline.extract.meetings import extract_initiatives, extract_meetings, extract_priorities
 from pipeline.extract.roles import extract_roles
 from pipeline.extract.structure import STRUCTURED_KINDS, annex_parts, provisions
 from pipeline.extract.view import matching_view
+from pipeline.identifiers import Identifiers
+from pipeline.model import DocumentExtraction
+from pipeline.sources.documents import SourceText
+from pipeline.sources.reference import Reference
 
 
 def family_of(key: str) -> str:

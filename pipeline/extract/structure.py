@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.extract.view import span
 from pipeline.identifiers import Identifiers
 from pipeline.model import AnnexPart, Provision, ProvisionKind
-from pipeline.sources.reference import Reference
 from pipeline.sources.documents import SourceText
-from pipeline.extract.view import span
+from pipeline.sources.reference import Reference
 
 _JUNK = re.compile(r"^(?:\d{2}-\d{5}\s+\d+/\d+|\d+/\d+|\\?_|---|\*\*\d+/\d+\*\*)$")
 _MARKER = re.compile(r"^(?:-\s+)?(?:\d+\t)?\*?(?P<m>[a-z]\)|[ivxl]+\)|\d{1,2}(?:\.|\))?)\*?(?=\s)\s*")
@@ -32,7 +32,7 @@ _MAX_HEADING = 40
 _LONG_LINE = 40
 
 #: Kinds of source document whose body is made of provisions.
-STRUCTURED_KINDS = frozenset({"declaration", "resolution", "draft resolution"})
+STRUCTURED_KINDS = frozenset({"declaration", "decision", "draft decision", "draft opinion", "draft resolution", "opinion", "resolution"})
 
 
 @dataclass
@@ -181,8 +181,7 @@ class _Reader:
             return
         marked = _MARKER.match(text)
         o = self.open
-        continues = o is not None and not marked and self._unfinished(o)
-        if continues:
+        if o is not None and not marked and self._unfinished(o):  # continues the open item
             o.end = line.end
             o.refs += self._refs(line.raw)
             return

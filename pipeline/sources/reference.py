@@ -16,8 +16,8 @@ from typing import Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pipeline.sources.yamlfile import safe_load
 from pipeline.errors import InputError
+from pipeline.sources.yamlfile import safe_load
 
 Family = Literal["un", "itu"]
 
@@ -190,7 +190,7 @@ class Reference(BaseModel):
     vocabulary: ExtractionVocabulary = Field(description="Words the extractors look for.")
 
     @classmethod
-    def load(cls, folder: Path) -> "Reference":
+    def load(cls, folder: Path) -> Reference:
         """Read every reference file of ``folder`` and check cross-references between them."""
         vocab_path = folder / "extraction.yaml"
         try:

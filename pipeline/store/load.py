@@ -1,6 +1,6 @@
 """Load a build into a SPARQL 1.1 store so that readers never see a half-loaded graph.
 
-The built dumps hold one named graph per source document plus ``graph/reference``; the
+The built dumps hold one named graph per source document plus ``graph/reference`` and ``graph/descriptions``; the
 store also gets the build's VoID description in the graph named by the dataset IRI, so that
 clients can learn which graphs are live and how big they are.
 
@@ -33,8 +33,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from pipeline.store.endpoint import Endpoint
 from pipeline.errors import WsisKgError
@@ -119,28 +120,35 @@ def plan_from_dumps(out: Path, ids: Identifiers) -> LoadPlan:
         if len(triples) != promised[name]:
             raise LoadRefused(f"{trig}: graph <{name}> has {len(triples)} triples, {void} says {promised[name]}")
     sums = void_graph_sums(description, ids)
-    graphs = []
+    dumps = []
     for name, triples in sorted(by_graph.items()):
         body = graph_lines(triples)
         digest = hashlib.sha256(body).hexdigest()
         if name in sums and sums[name] != digest:
             raise LoadRefused(f"{trig}: graph <{name}> does not match its checksum in {void}")
-        graphs.append(GraphDump(name, body, len(triples), digest))
-    graphs = tuple(graphs)
+        dumps.append(GraphDump(name, body, len(triples), digest))
+    graphs = tuple(dumps)
     if not graphs or not sum(g.triples for g in graphs):
         raise LoadRefused(f"{trig} is empty: nothing to load")
-    return LoadPlan(graphs, GraphDump(ids.dataset(), serialize(description, format=RdfFormat.N_TRIPLES), len(description)))
+    return LoadPlan(graphs, GraphDump(ids.dataset(), cast(bytes, serialize(description, format=RdfFormat.N_TRIPLES)), len(description)))
 
 
 def void_graph_sizes(description: list[Triple], ids: Identifiers) -> dict[str, int]:
     """The ``void:triples`` of every ``void:subset`` of the dataset, by graph name."""
-    subsets = {t.object.value for t in description if t.subject == NamedNode(ids.dataset()) and t.predicate == NamedNode(VOID + "subset")}
-    return {t.subject.value: int(t.object.value) for t in description if t.predicate == NamedNode(VOID + "triples") and t.subject.value in subsets}
+    subsets = {value_of(t.object) for t in description if t.subject == NamedNode(ids.dataset()) and t.predicate == NamedNode(VOID + "subset")}
+    return {value_of(t.subject): int(value_of(t.object)) for t in description if t.predicate == NamedNode(VOID + "triples") and value_of(t.subject) in subsets}
 
 
 def void_graph_sums(description: list[Triple], ids: Identifiers) -> dict[str, str]:
     """The SHA-256 ``void.ttl`` gives each graph's canonical lines, by graph name."""
-    return {t.subject.value: t.object.value for t in description if t.predicate == NamedNode(SPDX_CHECKSUM) and t.subject.value.startswith(ids.graph(""))}
+    return {value_of(t.subject): value_of(t.object) for t in description if t.predicate == NamedNode(SPDX_CHECKSUM) and value_of(t.subject).startswith(ids.graph(""))}
+
+
+def value_of(term: NamedNode | BlankNode | Literal | Triple) -> str:
+    """The IRI or lexical form of a ``void.ttl`` term; a quoted triple there is refused."""
+    if isinstance(term, Triple):
+        raise LoadRefused(f"void.ttl: unexpected quoted triple {term}")
+    return term.value
 
 
 def live_sums(endpoint: Endpoint, ids: Identifiers) -> dict[str, str]:

@@ -59,7 +59,8 @@ def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nobody listens on right now (the OS picks it)."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
         s.bind((host, 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def build_fingerprint(out: Path) -> str:
@@ -167,7 +168,7 @@ class OxigraphServer:
         )
         try:
             with _loopback_opener().open(request, timeout=2) as response:
-                return response.status == 200
+                return bool(response.status == 200)
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
             return False
 
