@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from pyoxigraph import NamedNode, RdfFormat, Store, parse
+from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, Store, parse
 
 from pipeline import layout
 from pipeline.errors import WsisKgError
@@ -35,7 +35,8 @@ SCREENSHOTS = os.environ.get("WSIS_KG_SCREENSHOTS")  # a folder (docs/) to keep 
 def site(built, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
     report = write_site(built[1], out, layout.DOCUMENTS, IDS)
-    assert report.pages > 100 and report.texts == 5
+    assert report.pages > 100
+    assert report.texts == 5
     return out
 
 
@@ -79,11 +80,23 @@ class Visit:
         self.root = root
         self.page = browser.new_page(viewport={"width": 1280, "height": 900})
         self.problems: list[str] = []
-        self.page.on("console", lambda m: m.type in ("error", "warning") and self.problems.append(f"console {m.type}: {m.text}"))
+        self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        self.page.on("request", lambda r: r.url.startswith(root) or r.url.startswith("data:") or self.problems.append(f"request outside the site: {r.url}"))
+        self.page.on("request", self._request)
         self.page.on("requestfailed", lambda r: self.problems.append(f"failed request: {r.url}"))
-        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        self.page.on("response", self._response)
+
+    def _console(self, message) -> None:
+        if message.type in ("error", "warning"):
+            self.problems.append(f"console {message.type}: {message.text}")
+
+    def _request(self, request) -> None:
+        if not (request.url.startswith(self.root) or request.url.startswith("data:")):
+            self.problems.append(f"request outside the site: {request.url}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
 
     def open(self, path: str):
         self.page.goto(self.root + path)
@@ -156,7 +169,9 @@ def test_one_page_per_entity_type_and_turtle_matches_the_dump(built, site: Path)
     store = Store()
     store.bulk_load(path=str(built[1] / "wsis-kg.nt"), format=RdfFormat.N_TRIPLES)
     query = "SELECT DISTINCT ?s WHERE { ?s a ?c . ?s <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?l FILTER(STRSTARTS(STR(?s), STR(?base))) }"
-    labelled = {row["s"].value for row in store.query(query.replace("?base", f"<{ID}>"))}
+    rows = store.query(query.replace("?base", f"<{ID}>"))
+    assert isinstance(rows, QuerySolutions)
+    labelled = {row["s"].value for row in rows}
     assert len(labelled) > 250
     for iri in labelled:
         folder = site / iri[len(IDS.base):]
@@ -165,7 +180,8 @@ def test_one_page_per_entity_type_and_turtle_matches_the_dump(built, site: Path)
     ttl = site / iri[len(IDS.base):] / "index.ttl"
     got = {q.triple for q in parse(path=str(ttl), format=RdfFormat.TURTLE)}
     want = {q.triple for q in store.quads_for_pattern(NamedNode(iri), None, None)}
-    assert got == want and len(want) >= 5
+    assert got == want
+    assert len(want) >= 5
 
 
 def test_document_page_highlights_every_fact_read_from_it(built, site: Path):
@@ -181,11 +197,16 @@ def test_document_page_highlights_every_fact_read_from_it(built, site: Path):
                 ?fact <http://www.w3.org/ns/prov#wasDerivedFrom> ?span .
                 FILTER NOT EXISTS {{ ?fact a <http://data.europa.eu/eli/ontology#LegalResourceSubdivision> }} }}"""
         )
+        assert isinstance(rows, QuerySolutions)
         expected = int(next(iter(rows))["n"].value)
         html = (site / text[len(IDS.base):] / "index.html").read_text(encoding="utf-8")
-        facts = json.loads(re.search(r'<script type="application/json" id="facts">(.*?)</script>', html, re.S).group(1))
+        found = re.search(r'<script type="application/json" id="facts">(.*?)</script>', html, re.S)
+        assert found, key
+        facts = json.loads(found.group(1))
         marked = {int(i) for m in re.findall(r'data-f="([^"]+)"', html) for i in m.split()}
-        assert expected > 10 and len(facts) == expected and marked == set(range(expected)), key
+        assert expected > 10, key
+        assert len(facts) == expected, key
+        assert marked == set(range(expected)), key
 
 
 def test_site_refuses_texts_that_differ_from_the_build(built, tmp_path: Path):
@@ -212,7 +233,8 @@ def test_a_new_class_gets_pages_without_code(built, tmp_path: Path):
         f.write(extra)
     write_site(dist, tmp_path / "site", layout.DOCUMENTS, IDS)
     page = (tmp_path / "site" / mandate[len(IDS.base):] / "index.html").read_text(encoding="utf-8")
-    assert "Mandate 1" in page and "/org/bdt/index.html" in page
+    assert "Mandate 1" in page
+    assert "/org/bdt/index.html" in page
     listing = (tmp_path / "site" / "list" / "wsis-Mandate" / "index.html").read_text(encoding="utf-8")
     assert "Mandate 1" in listing
 
@@ -236,7 +258,8 @@ def _pages_to_visit(site: Path) -> list[str]:
 
 def test_pages_load_in_chromium_without_errors_or_outside_requests(site: Path, http_root: str, browser):
     pages = _pages_to_visit(site)
-    assert any("/text/zh/" in p for p in pages) and len(pages) > 25
+    assert any("/text/zh/" in p for p in pages)
+    assert len(pages) > 25
     visit = Visit(browser, http_root)
     try:
         for path in pages:
@@ -270,7 +293,8 @@ def test_clicking_a_highlight_reaches_the_entity_and_back(site: Path, http_root:
         back.click()
         page.wait_for_url(f"**/itu/wtdc/res/30/2022/text/zh/index.html#{target}")
         flashed = page.locator("mark.flash")
-        assert flashed.count() == 1 and "70/125" in flashed.inner_text()
+        assert flashed.count() == 1
+        assert "70/125" in flashed.inner_text()
         assert not visit.problems, "\n".join(visit.problems)
     finally:
         visit.close()

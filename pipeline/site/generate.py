@@ -99,7 +99,7 @@ def write_site(
         raise
     swap_directory(staging, out)
     os.chmod(out, 0o755)
-    report = SiteReport(writer.pages, writer.files, writer.bytes, writer.largest, time.perf_counter() - started, len(links.entities), len(texts))
+    report = SiteReport(writer.pages, writer.files, writer.size, writer.largest, time.perf_counter() - started, len(links.entities), len(texts))
     log.info(
         "wrote the site to %s: %d pages, %d files, %.1f MB (largest %s, %.0f kB) in %.1f s",
         out, report.pages, report.files, report.bytes / 1e6, report.largest[1], report.largest[0] / 1e3, report.seconds,
@@ -122,11 +122,12 @@ def _entities(writer: Writer, links: Links, headings: dict[str, dict[str, str]])
                 chunks = [section.rows[i : i + LISTING_PAGE] for i in range(0, len(section.rows), LISTING_PAGE)]
                 files = [f"{folder}/{section.key}-{k + 1}.html" for k in range(len(chunks))]
                 section.pages = [href(f, file) for f in files]
-                for k, (chunk, f) in enumerate(zip(chunks, files)):
+                for k, (chunk, f) in enumerate(zip(chunks, files, strict=False)):
                     rows_page = entity_page(links, iri, f, headings) if k == 0 and f.count("/") != file.count("/") else None
                     writer.page("section.html", f, page=rows_page or page, section=section, rows=chunk, number=k + 1)
         writer.page("entity.html", file, page=page, inline=INLINE_ROWS)
-        writer.write(f"{folder}/{TURTLE}", serialize(links.g.subject_triples(iri), format=RdfFormat.TURTLE, prefixes=prefixes))
+        turtle = serialize(links.g.subject_triples(iri), format=RdfFormat.TURTLE, prefixes=prefixes)
+        writer.write(f"{folder}/{TURTLE}", turtle or b"")
 
 
 def _texts(writer: Writer, links: Links, texts: dict) -> None:
@@ -192,7 +193,7 @@ def _shards(writer: Writer, kind: str, rows: list[list[str]]) -> int:
         shards[-1].append(row)
         size += n
     for i, shard in enumerate(shards, 1):
-        writer.write(f"search/{kind}-{i}.js", f'wsisSearch.add("{kind}", {json_script(shard)});\n'.encode("utf-8"))
+        writer.write(f"search/{kind}-{i}.js", f'wsisSearch.add("{kind}", {json_script(shard)});\n'.encode())
     return len(shards)
 
 

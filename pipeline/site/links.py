@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import NamedNode
 
 from pipeline.identifiers import ONTOLOGY_NS
 from pipeline.rdf.rdf_map import DCT, ELI, SKOS, W
@@ -107,12 +107,10 @@ class Links:
             if self.g.is_span(iri):
                 return Value({"": self.g.exact(iri)}, self.href(iri, here), iri)
             return Value(self.labels(iri), self.href(iri, here), iri)
-        if isinstance(term, Literal):
-            lang = term.language or ""
-            dt = term.datatype.value if term.datatype is not None and not lang else ""
-            note = curie(dt) if dt and not dt.endswith("#string") else ""
-            return Value({lang: term.value}, None, "", note)
-        return Value({"": str(term)})
+        lang = term.language or ""
+        dt = term.datatype.value if term.datatype is not None and not lang else ""
+        note = curie(dt) if dt and not dt.endswith("#string") else ""
+        return Value({lang: term.value}, None, "", note)
 
     def term(self, iri: str, here: str) -> Value:
         """A class or property, linked to its ontology documentation when it is ours."""

@@ -8,14 +8,13 @@ when complete (:func:`pipeline.rdf.write.swap_directory`), as the build does wit
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from pipeline.site.paths import root_of
 
@@ -62,7 +61,7 @@ class Writer:
     context: dict[str, Any] = field(default_factory=dict)
     pages: int = 0
     files: int = 0
-    bytes: int = 0
+    size: int = 0  # bytes written
     largest: tuple[int, str] = (0, "")
 
     def page(self, template: str, file: str, **values: Any) -> None:
@@ -76,7 +75,7 @@ class Writer:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         self.files += 1
-        self.bytes += len(data)
+        self.size += len(data)
         self.largest = max(self.largest, (len(data), file))
 
     def copy_static(self) -> None:
@@ -88,10 +87,3 @@ class Writer:
 def json_script(value: Any) -> Markup:
     """JSON safe inside ``<script type="application/json">`` (no ``</`` can end it)."""
     return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
-
-
-def copy_tree(src: Path, dst: Path) -> None:
-    shutil.copytree(src, dst, dirs_exist_ok=True)
-
-
-__all__ = ["Writer", "environment", "interface", "json_script", "escape"]

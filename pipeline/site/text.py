@@ -8,6 +8,7 @@ it: highlights on a different text would point at the wrong words.
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
@@ -94,7 +95,7 @@ def text_page(links: Links, text_iri: str, file: str, source: SourceText) -> Tex
         anchor = f"char={start},{end}"
         if anchor not in anchors.setdefault(start, []):
             anchors[start].append(anchor)
-    segments = [Segment(text[a:b], anchors.get(a, []), provision=provisions.get(a, "")) for a, b in zip(bounds, bounds[1:])]
+    segments = [Segment(text[a:b], anchors.get(a, []), provision=provisions.get(a, "")) for a, b in itertools.pairwise(bounds)]
     for start, end, index, kind in covering:  # each fact marks the segments between its bounds
         for seg in segments[bisect_left(bounds, start) : bisect_left(bounds, end)]:
             seg.facts.append(index)
