@@ -9,8 +9,6 @@ canned-query catalogue. Every page links only to files of the site; nothing is f
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -20,9 +18,9 @@ from pyoxigraph import RdfFormat, serialize
 
 from pipeline import layout
 from pipeline.errors import WsisKgError
+from pipeline.folders import publish_folder
 from pipeline.identifiers import Identifiers
 from pipeline.rdf.rdf_map import DCT, PREFIXES, W
-from pipeline.rdf.write import swap_directory
 from pipeline.site.entity import INLINE_ROWS, entity_page
 from pipeline.site.graph import SiteGraph
 from pipeline.site.links import Links, Value, is_text
@@ -83,22 +81,18 @@ def write_site(
         texts[s] = source
     links = Links.of(g, vocab, set(texts))
     strings, headings = interface()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
-        writer = Writer(staging, environment(strings), {"triples": g.triples, "nav": [], "shapes_of": lambda iri: [], "reference": None})
+    writer = Writer(Path("."), environment(strings), {"triples": g.triples, "nav": [], "shapes_of": lambda iri: [], "reference": None})
+
+    def fill(folder: Path) -> None:
+        writer.folder = folder
         writer.copy_static()
         _entities(writer, links, headings)
         _texts(writer, links, texts)
         _listings_and_index(writer, links)
         _search(writer, links, texts)
-    except BaseException:
-        import shutil
 
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    swap_directory(staging, out)
-    os.chmod(out, 0o755)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    publish_folder(out, fill)
     report = SiteReport(writer.pages, writer.files, writer.size, writer.largest, time.perf_counter() - started, len(links.entities), len(texts))
     log.info(
         "wrote the site to %s: %d pages, %d files, %.1f MB (largest %s, %.0f kB) in %.1f s",

@@ -2,7 +2,7 @@
 
 Jinja2 escapes every value (autoescape), so a label holding ``<`` or ``&`` is shown, never
 interpreted. Pages are written into a staging folder that replaces the output folder only
-when complete (:func:`pipeline.rdf.write.swap_directory`), as the build does with ``dist/``.
+when complete (:func:`pipeline.folders.publish_folder`), as the build does with ``dist/``.
 """
 
 from __future__ import annotations
