@@ -8,12 +8,14 @@ carry no provenance of their own; the citation and mention records they count do
 
 What is written (``ontology/wsis-kg.ttl`` defines each property; ``shapes/`` checks them):
 
-- every cited entity and every work one of whose versions is cited: ``wsis:citationCount``
-  (citation records whose cited entity is the node or a version of it) and
+- every cited entity and every work or instrument one of whose versions, provisions or
+  paragraphs is cited (``eli:is_member_of``, ``eli:is_part_of``): ``wsis:citationCount``
+  (citation records whose cited entity is the node or such a version or part of it) and
   ``wsis:citingEntityCount`` (distinct documents and annex parts among their citing entities),
-  the figures the ``most-cited`` query always computed;
-- every such node that is not a version: ``wsis:citationRank``, its 1-based place in the order
-  of ``most-cited`` (citing entities descending, citations descending, IRI ascending);
+  the figures the ``most-cited`` query computed at query time;
+- every node ``most-cited`` lists (a cited entity without a work or instrument above it, or
+  that work or instrument): ``wsis:citationRank``, its 1-based place in that order (citing
+  entities descending, citations descending, IRI ascending);
 - every concept mentioned: ``wsis:mentionCount`` and ``wsis:mentioningEntityCount``;
 - every source document: ``wsis:listingPosition``, its 1-based place in IRI order, so a
   listing pages through documents by a number instead of sorting IRIs in the store.
@@ -45,20 +47,25 @@ def _count(subject: bytes, predicate: str, n: int) -> bytes:
 
 def statistics_lines(union: bytes) -> bytes:
     """The statistics graph's sorted, unique N-Triples lines, from the union's lines."""
-    work_of = dict(_pairs(union, ELI + "is_member_of"))
+    parents: dict[bytes, set[bytes]] = defaultdict(set)  # a version's work, a provision's instrument
+    for predicate in ("is_member_of", "is_part_of"):
+        for child, parent in _pairs(union, ELI + predicate):
+            parents[child].add(parent)
     cited = dict(_pairs(union, CITO + "hasCitedEntity"))
     citing = dict(_pairs(union, CITO + "hasCitingEntity"))
     citations: dict[bytes, int] = defaultdict(int)
     citers: dict[bytes, set[bytes]] = defaultdict(set)
     for record, entity in cited.items():
-        for node in {entity, work_of.get(entity, entity)}:
+        for node in {entity} | parents.get(entity, set()):
             citations[node] += 1
             if record in citing:
                 citers[node].add(citing[record])
     out = []
     for node, n in citations.items():
         out += [_count(node, "citationCount", n), _count(node, "citingEntityCount", len(citers[node]))]
-    ranked = sorted((node for node in citations if node not in work_of), key=lambda x: (-len(citers[x]), -citations[x], x))
+    # ranked as most-cited groups: a cited version or part counts for its work or instrument
+    heads = {node for entity in cited.values() for node in (parents.get(entity) or {entity})}
+    ranked = sorted(heads, key=lambda x: (-len(citers[x]), -citations[x], x))
     out += [_count(node, "citationRank", rank) for rank, node in enumerate(ranked, 1)]
     concept = dict(_pairs(union, W + "concept"))
     mentioned_in = dict(_pairs(union, W + "mentionedIn"))

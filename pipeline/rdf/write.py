@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import cast
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from pipeline.errors import WsisKgError
-
+from pipeline.folders import publish_folder
 from pipeline.identifiers import Identifiers
 from pipeline.rdf.rdf_map import DCT, DESCRIPTIONS, PREFIXES, RDF, RDFS, XSD
 from pipeline.rdf.statistics import STATISTICS
@@ -41,7 +40,7 @@ def graph_lines(triples: list[Triple] | list[Quad]) -> bytes:
     Sorting the serialized lines (bytes, in C) instead of term tuples in Python is what keeps
     a million-triple build fast; it orders by subject, predicate, object.
     """
-    data = serialize((t.triple if isinstance(t, Quad) else t for t in triples), format=RdfFormat.N_TRIPLES)
+    data = cast(bytes, serialize((t.triple if isinstance(t, Quad) else t for t in triples), format=RdfFormat.N_TRIPLES))
     return b"".join(sorted(set(data.splitlines(keepends=True))))
 
 
@@ -103,7 +102,7 @@ def void_description(
         Triple(ds, NamedNode(VOID + "triples"), n(len(triples))),
         Triple(ds, NamedNode(VOID + "entities"), n(len({t.subject for t in triples}))),
     ]
-    classes = Counter(t.object for t in triples if t.predicate == NamedNode(RDF + "type"))
+    classes = Counter(cast(NamedNode, t.object) for t in triples if t.predicate == NamedNode(RDF + "type"))
     for cls, count in sorted(classes.items(), key=lambda kv: str(kv[0])):
         part = NamedNode(f"{ids.dataset()}/class/{hashlib.sha1(cls.value.encode()).hexdigest()[:12]}")
         out += [
@@ -111,7 +110,7 @@ def void_description(
             Triple(part, NamedNode(VOID + "class"), cls),
             Triple(part, NamedNode(VOID + "entities"), n(count)),
         ]
-    graphs = Counter(q.graph_name for q in quads)
+    graphs = Counter(cast(NamedNode, q.graph_name) for q in quads)  # the dumps have no default graph
     for graph, count in sorted(graphs.items(), key=lambda kv: str(kv[0])):
         out += [
             Triple(ds, NamedNode(VOID + "subset"), graph),
@@ -148,50 +147,29 @@ def render_graphs(ids: Identifiers, graphs: list[tuple[str, bytes]], union: byte
             files[name] = union  # the canonical lines are already pyoxigraph's N-Triples
             continue
         data = quads if fmt.supports_datasets else triples
-        kwargs = {"prefixes": prefixes} if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG) else {}
-        files[name] = serialize(data, format=fmt, **kwargs)
+        with_prefixes = prefixes if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
+        files[name] = cast(bytes, serialize(data, format=fmt, prefixes=with_prefixes))
     sums = {name: hashlib.sha256(lines).hexdigest() for name, lines in graphs}
     void = void_description(ids, quads, triples, files, sums)
-    files["void.ttl"] = serialize(void, format=RdfFormat.TURTLE, prefixes={"void": VOID, "dcat": DCAT, **PREFIXES})
+    files["void.ttl"] = cast(bytes, serialize(void, format=RdfFormat.TURTLE, prefixes={"void": VOID, "dcat": DCAT, **PREFIXES}))
     return files
 
 
-def write_atomically(out: Path, files: dict[str, bytes], fill: Callable[[Path], None] | None = None) -> None:
+def write_atomically(out: Path, files: dict[str, bytes], then: Callable[[Path], None] | None = None) -> None:
     """Write ``files`` into ``out`` so that readers see the old folder or the new one, never a mix.
 
-    ``fill``, if given, is called with the temporary folder once the files are in it (the build
-    writes its store there, and waits for its SHACL check); if it raises, nothing is switched.
+    ``then``, if given, is called with the new folder once the files are in it (the build writes
+    its query store there, and waits for its SHACL check); if it raises, nothing is switched.
+
+    ``out`` stays a real folder; see :mod:`pipeline.folders` for how the switch is one step.
     """
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
+
+    def fill(folder: Path) -> None:
         for name, data in sorted(files.items()):
-            (tmp / name).write_bytes(data)
-        if fill is not None:
-            fill(tmp)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    swap_directory(tmp, out)
+            (folder / name).write_bytes(data)
+        if then is not None:
+            then(folder)
+
+    publish_folder(out, fill)
     log.info("wrote %d files to %s", len(files), out)
-
-
-def swap_directory(new: Path, out: Path) -> None:
-    """Put the complete folder ``new`` in place of ``out`` (two renames); on failure keep ``out``.
-
-    Also used for triple-store folders, which are as unsafe to fill in place as the dumps.
-    """
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    try:
-        if out.exists():
-            out.rename(old)
-        new.rename(out)
-    except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
-        if old.exists() and not out.exists():
-            old.rename(out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

@@ -15,14 +15,102 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pipeline.sources.yamlfile import safe_load
 from pipeline.errors import InputError
+from pipeline.identifiers import (
+    KEY_TEMPLATE_HELP,
+    KeyTemplate,
+    clean_symbol,
+    parse_key,
+    symbol_family,
+)
+from pipeline.sources.yamlfile import SafeLoader, safe_load
 
 MANIFEST = "manifest.yaml"
 TEXT_SUFFIX = ".txt"
 _BOM = "\ufeff"
+
+#: The genres a manifest may state (``kind``). The RDF class comes from the key's template;
+#: the kind says what sort of text it is and must agree with that template (KIND_TEMPLATES).
+DocumentKind = Literal[
+    "circular letter", "council document", "declaration", "decision", "document", "draft decision",
+    "draft opinion", "draft resolution", "opinion", "report", "resolution", "web page",
+]
+_DOCUMENTS = frozenset({"un-document", "itu-document", "unsymbolled", "named"})
+#: Which key templates each kind can have: a resolution needs a resolution number, a decision a
+#: decision number, an opinion a WTPF opinion key; texts without a number of their own take a
+#: symbol key or a key without symbol (docs/identifiers.md).
+KIND_TEMPLATES: dict[str, frozenset[str]] = {
+    "resolution": frozenset({"unga-resolution", "ecosoc-resolution", "sc-resolution", "itu-resolution", "un-document"}),
+    "decision": frozenset({"ecosoc-decision", "council-decision", "un-document"}),
+    "opinion": frozenset({"wtpf-opinion"}),
+    "declaration": frozenset({"wtdc-declaration", "unga-resolution"}) | _DOCUMENTS,
+    **dict.fromkeys(("circular letter", "council document", "document", "draft decision", "draft opinion", "draft resolution", "report", "web page"), _DOCUMENTS),
+}
+#: A UN symbol that a resolution or decision of kind ``resolution``/``decision`` may carry as key.
+_UN_NUMBERED_SYMBOL = {"resolution": "/RES/", "decision": "/DEC/"}
+
+
+def key_problem(key: str, kind: str, symbol: str | None) -> str | None:
+    """Why a manifest entry's key, kind and symbol cannot all be right (None when they agree).
+
+    Rules (docs/identifiers.md, "Source documents"): the key follows one template; the kind
+    agrees with it (a ``resolution`` needs a key with a resolution number, ``itu/wtdc/{year}/
+    declaration`` is a ``declaration``…); a ``symbol`` is the one the key carries (the first of a
+    joint symbol ``A/…-E/…`` may be the key's), and a document with a symbol is keyed by it:
+    ``un/{symbol}`` for a UN symbol, ``itu/doc/{symbol}`` for an ITU one.
+    """
+    parsed = parse_key(key)
+    if parsed is None:
+        hint = ""
+        head = key.split("/", 1)
+        if len(head) == 2 and head[0] == "un" and symbol_family(head[1]) == "itu":
+            hint = f" ({head[1]} is an ITU symbol: use itu/doc/{head[1]})"
+        elif len(head) == 2 and head[0] == "itu" and head[1].startswith("doc/") and symbol_family(head[1][4:]) == "un":
+            hint = f" ({head[1][4:]} is a UN symbol: use un/{head[1][4:]})"
+        return f"key {key!r} follows no identifier template{hint}; templates: {KEY_TEMPLATE_HELP}"
+    allowed = KIND_TEMPLATES[kind]
+    if parsed.template not in allowed:
+        return f"kind {kind!r} cannot have key {key!r} (a {parsed.template.replace('-', ' ')} key); {_kind_hint(kind)}"
+    marker = _UN_NUMBERED_SYMBOL.get(kind)
+    if parsed.template == "un-document" and marker and marker not in (parsed.symbol or ""):
+        return f"kind {kind!r} cannot have key {key!r}: a UN {kind} symbol contains {marker} ({_kind_hint(kind)})"
+    return _symbol_problem(parsed, symbol) if symbol is not None else None
+
+
+def _kind_hint(kind: str) -> str:
+    hints = {
+        "resolution": "a resolution key has its number: un/A/RES/{session}/{n}, un/E/RES/{year}/{n}, un/S/RES/{n}, itu/{organ}/res/{n}[/{year}]",
+        "decision": "a decision key has its number: un/E/DEC/{year}/{n}, itu/council/dec/{n}[/{year}]",
+        "opinion": "an opinion key is itu/wtpf/{year}/opinion/{n}",
+    }
+    return hints.get(kind, "use un/{symbol} or itu/doc/{symbol} for a document with a symbol, {un|itu}/{body}/{year}/{slug} without one")
+
+
+def _symbol_problem(parsed: KeyTemplate, symbol: str) -> str | None:
+    written = clean_symbol(symbol)
+    first = written
+    if parsed.template == "un-document" and "-" in written:
+        head, _, tail = written.partition("-")
+        if tail[:2] in ("A/", "E/", "S/"):
+            first = head  # joint symbol A/79/62-E/2024/3: the key is the first one
+    if parsed.symbol is not None:
+        if first.replace(" ", "") != parsed.symbol and not _same_sc_symbol(parsed, first):
+            return f"symbol {symbol!r} is not the key's symbol {parsed.symbol!r}"
+        return None
+    family = symbol_family(written) or parsed.family
+    if parsed.template in ("unsymbolled", "named"):
+        where = f"itu/doc/{written}" if family == "itu" else f"un/{written}"
+        return f"a document with symbol {symbol!r} is keyed by it: {where} (the key {parsed.template} form is for documents without one)"
+    if family != parsed.family:
+        return f"symbol {symbol!r} is a {family.upper()} symbol but the key is a {parsed.family.upper()} one"
+    return None
+
+
+def _same_sc_symbol(parsed: KeyTemplate, written: str) -> bool:
+    """S/RES/1325(2000) is the symbol of key un/S/RES/1325 (the year is dropped from the IRI)."""
+    return parsed.template == "sc-resolution" and written.split("(")[0] == parsed.symbol
 
 
 class ManifestEntry(BaseModel):
@@ -32,8 +120,10 @@ class ManifestEntry(BaseModel):
 
     file: str = Field(description="File name inside the documents folder.")
     key: str = Field(description="Identifier path under id/ (IDENTIFIERS.md), e.g. itu/wtdc/res/30/2022.")
-    kind: Literal["declaration", "resolution", "draft resolution", "report", "council document"] = Field(
-        description="What sort of text this is; decides its RDF class and whether it has provisions."
+    kind: DocumentKind = Field(
+        description="The genre the text is (resolution, decision, report…): it must agree with the key's "
+        "template, adds a genre class (report, council document, draft resolution) and decides whether "
+        "the text is read as provisions. The key's template decides the main RDF class."
     )
     language: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code of the text's language.")
     title_zh: str = Field(min_length=1, description="Title in Chinese, as the text gives it.")
@@ -46,6 +136,20 @@ class ManifestEntry(BaseModel):
     encoding: Literal["utf-8", "gb18030"] = Field(
         default="utf-8", description="Text encoding; GB18030 only when stated here, never guessed."
     )
+
+    @model_validator(mode="after")
+    def _key_kind_symbol_agree(self) -> ManifestEntry:
+        problem = key_problem(self.key, self.kind, self.symbol)
+        if problem:
+            raise ValueError(f"{self.file}: {problem}")
+        return self
+
+    @property
+    def template(self) -> KeyTemplate:
+        """The identifier template of ``key`` (checked on load, so never None here)."""
+        parsed = parse_key(self.key)
+        assert parsed is not None, self.key
+        return parsed
 
 
 class Manifest(BaseModel):
@@ -78,16 +182,19 @@ def load_manifest(folder: Path) -> Manifest:
     if not path.is_file():
         raise InputError(path, "no manifest.yaml in the documents folder")
     try:
-        raw = safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = safe_load(text)
     except yaml.YAMLError as exc:
-        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
         raise InputError(path, f"not valid YAML: {exc}", line) from exc
     try:
         manifest = Manifest.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise InputError(path, f"{where}: {first['msg']}") from exc
+        message = first["msg"].removeprefix("Value error, ")
+        raise InputError(path, f"{where}: {message}", _entry_line(text, first["loc"])) from exc
     keys = [d.key for d in manifest.documents]
     files = [d.file for d in manifest.documents]
     for label, values in (("key", keys), ("file", files)):
@@ -95,6 +202,29 @@ def load_manifest(folder: Path) -> Manifest:
         if dupes:
             raise InputError(path, f"duplicate {label}: {', '.join(dupes)}")
     return manifest
+
+
+def _entry_line(text: str, loc: tuple) -> int | None:
+    """1-based line of ``documents[i]`` (or of its field) in the manifest, for ``manifest.yaml:LINE``.
+
+    Only computed when an entry is refused: composing the YAML node tree costs a second parse.
+    """
+    if len(loc) < 2 or loc[0] != "documents" or not isinstance(loc[1], int):
+        return None
+    try:
+        root = yaml.compose(text, Loader=SafeLoader)
+    except yaml.YAMLError:
+        return None
+    docs = next((v for k, v in getattr(root, "value", []) if getattr(k, "value", None) == "documents"), None)
+    items = getattr(docs, "value", None)
+    if not isinstance(items, list) or loc[1] >= len(items):
+        return None
+    node = items[loc[1]]
+    if len(loc) > 2 and isinstance(node.value, list):
+        field = next((v for k, v in node.value if getattr(k, "value", None) == loc[2]), None)
+        if field is not None:
+            return int(field.start_mark.line) + 1
+    return int(node.start_mark.line) + 1
 
 
 def decode(path: Path, data: bytes, encoding: str) -> str:

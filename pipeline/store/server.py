@@ -19,7 +19,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -28,8 +27,8 @@ from pathlib import Path
 
 from pipeline import layout
 from pipeline.errors import WsisKgError
+from pipeline.folders import publish_folder
 from pipeline.identifiers import Identifiers
-from pipeline.rdf.write import swap_directory
 from pipeline.store.local import STORE_DIR
 
 log = logging.getLogger(__name__)
@@ -60,7 +59,8 @@ def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nobody listens on right now (the OS picks it)."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
         s.bind((host, 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def build_fingerprint(out: Path) -> str:
@@ -80,8 +80,8 @@ def prepare_store(location: Path, out: Path, ids: Identifiers) -> bool:
     A fresh store is a copy of the store the build wrote (``out/oxigraph``, see
     ``pipeline.store.local``: the same pinned Oxigraph format, already loaded and optimized),
     or for a build without one, bulk-loaded offline (``oxigraph load``) from the dumps; either
-    way into a sibling folder that replaces ``location`` only when complete, so a failure keeps
-    the old store.
+    way into a sibling folder that replaces ``location`` in one step (:mod:`pipeline.folders`)
+    only when complete, so a failed or killed load keeps the old store.
     """
     fingerprint = build_fingerprint(out)
     marker = location / BUILD_MARKER
@@ -89,22 +89,18 @@ def prepare_store(location: Path, out: Path, ids: Identifiers) -> bool:
         log.info("store %s already holds this build; reusing it", location)
         return False
     binary = oxigraph_binary()
-    location.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{location.name}.loading-", dir=location.parent))
     built = out / STORE_DIR
-    try:
-        if built.is_dir():
-            staging.rmdir()
-            shutil.copytree(built, staging)  # a copy: the server must not hold files a rebuild replaces
+
+    def fill(staging: Path) -> None:
+        if built.is_dir():  # a copy: the server must not hold files a rebuild replaces
+            shutil.copytree(built, staging, dirs_exist_ok=True)
         else:
             _run_load(binary, staging, out / "wsis-kg.trig", None)
             _run_load(binary, staging, out / "void.ttl", ids.dataset())
             _run(binary, "optimize", "--location", str(staging))  # compacted: queries ~40 % faster
         (staging / BUILD_MARKER).write_text(fingerprint + "\n", encoding="ascii")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    swap_directory(staging, location)
+
+    publish_folder(location.resolve(), fill)
     log.info("loaded %s into store %s", out, location)
     return True
 
@@ -176,7 +172,7 @@ class OxigraphServer:
         )
         try:
             with _loopback_opener().open(request, timeout=2) as response:
-                return response.status == 200
+                return bool(response.status == 200)
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
             return False
 
