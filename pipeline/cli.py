@@ -234,7 +234,7 @@ def cmd_generate_corpus(args: argparse.Namespace) -> int:
     ids = _ids(args)
     corpus = generate_corpus(args.docs, args.seed, ids)
     write_corpus(corpus, args.out)
-    facts = sum(len(d.citations) + len(d.mentions) + len(d.roles) for d in corpus.key.documents)
+    facts = sum(len(d.citations) + len(d.named_citations) + len(d.mentions) + len(d.roles) for d in corpus.key.documents)
     log.info("wrote %d documents, manifest.yaml and %s (%d expected facts) to %s in %.2f s",
              args.docs, ANSWER_KEY, facts, args.out, time.perf_counter() - started)
     if not args.check:

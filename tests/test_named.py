@@ -289,3 +289,25 @@ def test_catalogue_is_canonical() -> None:
     ids = [i["id"] for i in raw["instruments"]]
     assert ids == sorted(ids), "sort seeds/reference/instruments.yaml by id"
     assert all(i.get("source") for i in raw["instruments"] + raw["not_instruments"])
+
+
+# -- the synthetic corpus writes every named form, and its key proves them ---------------------
+
+def test_generated_corpus_cites_by_name_in_every_form(tmp_path) -> None:
+    from pipeline.corpus.generate import check_corpus, generate_corpus, write_corpus
+
+    corpus = generate_corpus(400, seed=8, ids=IDS)
+    write_corpus(corpus, tmp_path)
+    named = [c for d in corpus.key.documents for c in d.named_citations]
+    exact = [c.exact for c in named]
+    cited = [c.cited.removeprefix(ID) for c in named]
+    assert any("/no/" in c for c in cited)
+    assert any("/para/" in c for c in cited)
+    assert any(e.isdigit() for e in exact), "second number of a list of provisions"
+    assert any(e.startswith("“") for e in exact), "a full title in quotation marks"
+    assert any(not e.startswith(("《", "“")) and not e.isdigit() for e in exact), "a title without marks"
+    assert any("-" in e and e.endswith("段") for e in exact), "a range of paragraphs"
+    assert {c.split("/")[0] for c in cited} >= {"un", "itu", "wsis", "instrument"}
+    texts = "".join(v.decode("utf-8") for k, v in corpus.files.items() if k.endswith(".txt"))
+    assert all(trap in texts for trap in ("缔约方大会", "《2023年可持续发展筹资报告》", "届会议", "章", "https://"))
+    assert [p for p in check_corpus(tmp_path, IDS) if "named_citation" in p or "title" in p] == []
