@@ -91,6 +91,10 @@ _YEAR_ONLY = re.compile(r"^(?P<year>\d{4})年$")
 _SESSION_CODE = re.compile(r"^C(?P<yy>\d{2})$")
 _CONFERENCE_CODE = re.compile(r"^(?P<organ>PP|WTDC|WTSA|RA|WTPF|WCIT)-(?P<yy>\d{2})$")
 _CLAUSE_END = "。;\n"
+#: Organs whose meetings adopt numbered resolutions or decisions: a year-and-place bracket after
+#: 第N号决议 names one of these (WSIS summits and WTPFs adopt none). WCIT is kept so that Dubai
+#: 2012 (WTSA-12 and WCIT-12) stays ambiguous without an organ named before it.
+RESOLUTION_ORGANS = frozenset({"pp", "wtdc", "wtsa", "ra", "wcit", "council"})
 _FIRST_ECOSOC_YEAR = 1946
 _MARKER_REACH = 3
 
@@ -426,8 +430,8 @@ class _Scanner:
         m = _YEAR_CITY.match(cleaned)
         if m:
             year = int(m.group("year"))
-            conference = ref.conference_at(year, m.group("city")) or (
-                ref.conference_at(year, m.group("city"), organ_hint) if organ_hint else None)
+            conference = ref.conference_at(year, m.group("city"), RESOLUTION_ORGANS) or (
+                ref.conference_at(year, m.group("city"), {organ_hint}) if organ_hint else None)
             if conference:
                 return conference, conference.year
             return self._unknown_meeting(organ_hint, year, written, at, f"{year} in {m.group('city')}")
@@ -470,7 +474,7 @@ class _Scanner:
     def opinions(self) -> None:
         ctx, found = self.ctx, self.found
         for m in _OPINION.finditer(self.text):
-            conference = ctx.ref.conference_at(int(m.group("year")), m.group("city").strip())
+            conference = ctx.ref.conference_at(int(m.group("year")), m.group("city").strip(), {"wtpf"})
             if conference is None or conference.organ != "wtpf":
                 found.claim(m.start(), m.end())
                 found.warn(m.start(), f"{found.written(m.start(), m.end())!r}: no WTPF held in that year and city in seeds/reference/conferences.yaml")

@@ -9,6 +9,7 @@ organ by its prefix words, a place by its Chinese name).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import cached_property
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -264,13 +265,13 @@ class Reference(BaseModel):
         hits = [p for n, p in self.place_names if n == name]
         return next((p for p in hits if p.kind == "city"), hits[0] if hits else None)
 
-    def conference_at(self, year: int, city_name: str, organ: str | None = None) -> Conference | None:
-        """The one conference held in ``year`` in the city called ``city_name`` (of ``organ``, when
-        given: Dubai 2012 held both WTSA-12 and WCIT-12)."""
+    def conference_at(self, year: int, city_name: str, organs: Collection[str] | None = None) -> Conference | None:
+        """The one conference held in ``year`` in the city called ``city_name``, among those of
+        ``organs`` when given (Geneva 2003 held RA-03 and the WSIS; only one adopts resolutions)."""
         city = self.city_named(city_name)
         if city is None:
             return None
-        hits = [c for c in self.conferences if c.year == year and c.city == city.slug and organ in (None, c.organ)]
+        hits = [c for c in self.conferences if c.year == year and c.city == city.slug and (organs is None or c.organ in organs)]
         return hits[0] if len(hits) == 1 else None
 
     @cached_property
