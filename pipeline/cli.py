@@ -13,6 +13,8 @@ Examples::
     wsis-kg load --endpoint http://127.0.0.1:7878      # into a writable store, atomically
     wsis-kg query itu-roles --param code=C5 --endpoint http://127.0.0.1:7878/query
     wsis-kg generate-corpus --docs 1000 --out /tmp/corpus --check
+    wsis-kg site                          # dist/ → dist/site/: static explorer, open dist/site/index.html
+    wsis-kg build --site                  # build, then the site
 """
 
 from __future__ import annotations
@@ -55,6 +57,18 @@ def cmd_build(args: argparse.Namespace) -> int:
         "built %s in %.2f s (%d documents, %d reused from the cache; %d warnings; see %s/build-report.txt)",
         args.out, result.seconds, result.documents, result.reused, len(result.warnings), args.out,
     )  # fmt: skip
+    if args.site:
+        from pipeline.site import write_site
+
+        write_site(args.out, args.out / "site", args.documents, _ids(args))
+    return 0
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    from pipeline.site import write_site
+
+    report = write_site(args.dist, args.out or args.dist / "site", args.documents, _ids(args))
+    print(f"open {(args.out or args.dist / 'site').resolve() / 'index.html'}  ({report.pages} pages, {report.bytes / 1e6:.1f} MB)")
     return 0
 
 
@@ -220,7 +234,7 @@ def cmd_generate_corpus(args: argparse.Namespace) -> int:
     ids = _ids(args)
     corpus = generate_corpus(args.docs, args.seed, ids)
     write_corpus(corpus, args.out)
-    facts = sum(len(d.citations) + len(d.mentions) + len(d.roles) for d in corpus.key.documents)
+    facts = sum(len(d.citations) + len(d.named_citations) + len(d.mentions) + len(d.roles) for d in corpus.key.documents)
     log.info("wrote %d documents, manifest.yaml and %s (%d expected facts) to %s in %.2f s",
              args.docs, ANSWER_KEY, facts, args.out, time.perf_counter() - started)
     if not args.check:
@@ -255,7 +269,23 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation (the dumps are still strictly parsed)")
     b.add_argument("--no-cache", action="store_true", help="extract every document again instead of reusing unchanged ones from .OUT.cache/")
     b.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help="SHACL engine: fast (compiled SPARQL on pyoxigraph, default) or pyshacl (the reference)")
+    b.add_argument("--site", action="store_true", help="then write the static explorer into OUT/site/ (see `wsis-kg site --help`)")
     b.set_defaults(func=cmd_build)
+
+    st = sub.add_parser(
+        "site",
+        help="write the static explorer website from the built graph",
+        description="Write a self-contained website from dist/: a page per entity (with its Turtle), a page per "
+        "source text with every extracted fact highlighted at its span, overviews (citation network, action line "
+        "and SDG matrices, timeline, regional initiatives), client-side search in Chinese and English, ontology "
+        "and SHACL shape documentation, and the canned queries. No page loads anything from the network: open "
+        "OUT/index.html from the file system or serve the folder with any static server (`wsis-kg serve` does).",
+    )
+    st.add_argument("--out", type=Path, default=None, help="folder to write (default: DIST/site, i.e. dist/site/)")
+    st.add_argument("--dist", type=Path, default=layout.DEFAULT_OUT, help="folder of the built dumps (default: dist/)")
+    st.add_argument("--documents", type=Path, default=layout.DOCUMENTS, help="the texts the build read (default: seeds/documents); checked by SHA-256")
+    st.add_argument("--base", help="dataset base IRI the build used (default: $WSIS_KG_BASE or https://w3id.org/wsis-kg/)")
+    st.set_defaults(func=cmd_site)
 
     v = sub.add_parser("validate", help="validate a dump against shapes/", description="Print one line per SHACL violation (focus node | path | message); exit 1 if any. The fast engine gives the same results as pyshacl, the reference (--engine pyshacl).")
     v.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help="fast (compiled SPARQL on pyoxigraph, default) or pyshacl (the reference)")

@@ -32,13 +32,14 @@ class Span(_Record):
         return self
 
 
-ProvisionKind = Literal["preamble", "operative", "footnote"]
+ProvisionKind = Literal["preamble", "operative", "footnote", "paragraph"]
 ConceptScheme = Literal["action-line", "sub-line", "sdg"]
 RoleName = Literal["facilitator", "co-facilitator", "partner"]
 
 
 class Provision(_Record):
-    """A preamble clause, operative paragraph or footnote of a container (document or annex part)."""
+    """A preamble clause, operative paragraph, numbered paragraph (reports, Council documents)
+    or footnote of a container (document or annex part)."""
 
     kind: ProvisionKind = Field(description="Which part of the text's structure this is.")
     container: str = Field(description="IRI of the document or annex part it belongs to.")
@@ -47,6 +48,8 @@ class Provision(_Record):
     verb: str | None = Field(default=None, description="Heading verb it sits under (忆及, 做出决议，请…), if any.")
     span: Span = Field(description="Where the whole provision is.")
     footnote_refs: tuple[str, ...] = Field(default=(), description="Footnote numbers it calls (<sup>1</sup>).")
+    verb_concept: str | None = Field(default=None, description="Slug of its clause-verb concept (id/clause-verb/{slug}), if read.")
+    further: bool = Field(default=False, description="Its verb repeats an earlier clause's (又回顾, 进一步责成, 再次).")
 
 
 class AnnexPart(_Record):
@@ -70,6 +73,9 @@ InstrumentKind = Literal[
     "wtdc_declaration",
     "un_document",
     "itu_document",
+    "named_instrument",
+    "numbered_provision",
+    "instrument_paragraph",
 ]
 
 
@@ -84,6 +90,8 @@ class Instrument(_Record):
     year: int | None = Field(default=None, description="Year of the adopting/revising conference (versions).")
     conference: str | None = Field(default=None, description="Slug of that conference, when known.")
     alt_symbol: str | None = Field(default=None, description="Second symbol of a joint UN symbol (A/…-E/…).")
+    named: str | None = Field(default=None, description="Id of its entry in seeds/reference/instruments.yaml, when cited by name.")
+    part_of: str | None = Field(default=None, description="For a cited numbered provision or paragraph: the IRI of the instrument it is part of.")
 
 
 class Citation(_Record):
@@ -94,6 +102,7 @@ class Citation(_Record):
     span: Span = Field(description="The citation as written (one number of a list is its own span).")
     verb: str | None = Field(default=None, description="Clause verb of the provision that makes the citation.")
     provision: int | None = Field(default=None, description="Index into the document's provisions, if inside one.")
+    verb_concept: str | None = Field(default=None, description="Slug of the clause-verb concept of ``verb``, if read.")
 
 
 class ConceptMention(_Record):
@@ -158,6 +167,35 @@ class RegionalPriority(_Record):
     span: Span = Field(description="The list item.")
 
 
+class Mandate(_Record):
+    """One addressee asked to act by one provision (IDENTIFIERS.md: ``{provision}/mandate/{k}``).
+
+    A heading with several addressees gives one mandate each; a request embedded in a
+    paragraph (…，请秘书长…) is a mandate like a heading's. Reporting line, deadline and
+    frequency are recorded only where the request states them.
+    """
+
+    provision: int = Field(ge=0, description="Index into the document's provisions.")
+    sequence: int = Field(ge=1, description="k: 1-based order of the mandate in its provision.")
+    verb: str = Field(description="Slug of the operative clause-verb concept (instructs, requests, invites…).")
+    verb_text: str = Field(min_length=1, description="The verb as written (责成, 请, 还促请).")
+    further: bool = Field(default=False, description="The verb repeats an earlier one (进一步责成, 再次请).")
+    addressee: str = Field(description="Organization slug of the addressee (id/org/{slug}).")
+    addressee_span: Span = Field(description="The addressee as written.")
+    span: Span = Field(description="The request: from the verb (or the item) to the end of what is asked.")
+    embedded: bool = Field(default=False, description="Made inside a paragraph rather than by its heading or lead verb.")
+    issuer: str | None = Field(default=None, description="Organization slug of the body that issues the text, when known.")
+    year: int | None = Field(default=None, description="Year the issuing text was adopted or dated, when known.")
+    reports_to: str | None = Field(default=None, description="Organization slug of the body it reports to, if stated.")
+    reports_through: tuple[str, ...] = Field(default=(), description="Bodies the report goes through (通过A和B向C), in order.")
+    deadline: str | None = Field(default=None, description="The deadline as written (下届全权代表大会, 2024年8月31日前).")
+    deadline_date: dt.date | None = Field(default=None, description="The deadline as a date, when the text gives one.")
+    deadline_event: str | None = Field(default=None, description="Event slug of the deadline, when it names a known conference.")
+    frequency: str | None = Field(default=None, description="Code of the EU frequency table (ANNUAL), if stated.")
+    action_lines: tuple[str, ...] = Field(default=(), description="Action line codes named in the same paragraph (C5).")
+    sdgs: tuple[int, ...] = Field(default=(), description="SDG numbers named in the same paragraph.")
+
+
 class BuildWarning(_Record):
     """Something that looked like a fact but was not normalized: never dropped silently."""
 
@@ -176,10 +214,12 @@ class DocumentExtraction(_Record):
     iri: str = Field(description="Document IRI.")
     provisions: tuple[Provision, ...] = Field(default=(), description="Structure, in text order.")
     parts: tuple[AnnexPart, ...] = Field(default=(), description="Annex parts with identity of their own.")
-    citations: tuple[Citation, ...] = Field(default=(), description="Citations, in text order.")
+    citations: tuple[Citation, ...] = Field(default=(), description="Citations by number or symbol, in text order.")
+    named_citations: tuple[Citation, ...] = Field(default=(), description="Citations of instruments by title (《突尼斯议程》), in text order.")
     mentions: tuple[ConceptMention, ...] = Field(default=(), description="Concept mentions, in text order.")
     roles: tuple[RoleStatement, ...] = Field(default=(), description="Role statements.")
     meetings: tuple[Meeting, ...] = Field(default=(), description="Meetings with stated date and place.")
     initiatives: tuple[RegionalInitiative, ...] = Field(default=(), description="Regional initiatives.")
     priorities: tuple[RegionalPriority, ...] = Field(default=(), description="Regional priorities.")
+    mandates: tuple[Mandate, ...] = Field(default=(), description="Mandates, in text order.")
     warnings: tuple[BuildWarning, ...] = Field(default=(), description="What could not be normalized.")

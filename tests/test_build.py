@@ -50,7 +50,7 @@ LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/
 UNLABELLED = {
     "http://data.europa.eu/eli/ontology#LegalExpression", ONTOLOGY_NS + "TextSpan", ONTOLOGY_NS + "PreambularClause",
     ONTOLOGY_NS + "OperativeParagraph", ONTOLOGY_NS + "Footnote", "http://purl.org/spar/cito/Citation",
-    ONTOLOGY_NS + "ConceptMention", ONTOLOGY_NS + "RoleStatement",
+    ONTOLOGY_NS + "ConceptMention", ONTOLOGY_NS + "RoleStatement", ONTOLOGY_NS + "NumberedParagraph", ONTOLOGY_NS + "Mandate",
 }
 
 

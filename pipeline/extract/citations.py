@@ -41,7 +41,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from pipeline.extract.view import span
 from pipeline.identifiers import Identifiers, clean_symbol
@@ -135,6 +134,47 @@ class CompactView:
         return j if self._pos is None else self._pos[j - 1] + 1
 
 
+class ProvisionIndex:
+    """Which provision holds an offset, by bisection (a scan per citation was quadratic).
+
+    Provisions do not overlap each other, nor footnotes each other; a footnote may sit inside a
+    clause, and then the clause (the lower index, as in the provisions' own order) wins.
+    """
+
+    def __init__(self, provisions: tuple[Provision, ...]) -> None:
+        self.provisions = provisions
+        self.groups: list[tuple[list[int], list[int]]] = []
+        for footnotes in (False, True):
+            idx = sorted((i for i, p in enumerate(provisions) if (p.kind == "footnote") == footnotes),
+                         key=lambda i: provisions[i].span.start)
+            self.groups.append(([provisions[i].span.start for i in idx], idx))
+        self.callers: dict[tuple[str, str], Provision] = {}
+        for q in provisions:
+            for ref in q.footnote_refs:
+                self.callers.setdefault((q.container, ref), q)
+
+    def holding(self, offset: int) -> int | None:
+        """The lowest index of a provision whose span holds ``offset``, or None."""
+        hits = []
+        for starts, idx in self.groups:
+            k = bisect_right(starts, offset) - 1
+            if k >= 0 and offset < self.provisions[idx[k]].span.end:
+                hits.append(idx[k])
+        return min(hits) if hits else None
+
+    def at(self, offset: int) -> tuple[int | None, str | None]:
+        """Index and clause verb of the provision holding ``offset``; a footnote takes the verb of
+        the first provision that calls it."""
+        i = self.holding(offset)
+        if i is None:
+            return None, None
+        p = self.provisions[i]
+        if p.kind != "footnote":
+            return i, p.verb
+        caller = self.callers.get((p.container, p.marker or ""))
+        return i, caller.verb if caller else None
+
+
 @dataclass
 class _Found:
     """Citations and warnings collected while scanning (compact offsets in, original out)."""
@@ -144,6 +184,10 @@ class _Found:
     citations: list[Citation] = field(default_factory=list)
     warnings: list[BuildWarning] = field(default_factory=list)
     claimed: list[tuple[int, int]] = field(default_factory=list)
+    provisions: ProvisionIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.provisions = ProvisionIndex(self.ctx.provisions)
 
     def warn(self, at: int, message: str) -> None:
         ctx = self.ctx
@@ -168,44 +212,8 @@ class _Found:
             Citation(citing=citing, cited=cited, span=span(ctx.source, o_start, o_end), verb=verb, provision=index)
         )
 
-    @cached_property
-    def _provision_index(self) -> list[tuple[list[int], list[int]]]:
-        """Per group (provisions, footnotes: no overlaps inside a group), starts sorted and indices."""
-        groups = []
-        for footnotes in (False, True):
-            idx = [i for i, p in enumerate(self.ctx.provisions) if (p.kind == "footnote") == footnotes]
-            idx.sort(key=lambda i: self.ctx.provisions[i].span.start)
-            groups.append(([self.ctx.provisions[i].span.start for i in idx], idx))
-        return groups
-
-    def _holding(self, offset: int) -> int | None:
-        """The lowest index of a provision whose span holds ``offset`` (a footnote may sit inside a clause)."""
-        hits = []
-        for starts, idx in self._provision_index:
-            k = bisect_right(starts, offset) - 1
-            if k >= 0 and offset < self.ctx.provisions[idx[k]].span.end:
-                hits.append(idx[k])
-        return min(hits) if hits else None
-
-    @cached_property
-    def _callers(self) -> dict[tuple[str, str], Provision]:
-        """The first provision calling each footnote (container, marker)."""
-        out: dict[tuple[str, str], Provision] = {}
-        for q in self.ctx.provisions:
-            for ref in q.footnote_refs:
-                out.setdefault((q.container, ref), q)
-        return out
-
     def provision_at(self, offset: int) -> tuple[int | None, str | None]:
-        """Index and clause verb of the provision holding ``offset``; footnotes take their caller's verb."""
-        i = self._holding(offset)
-        if i is None:
-            return None, None
-        p = self.ctx.provisions[i]
-        if p.kind != "footnote":
-            return i, p.verb
-        caller = self._callers.get((p.container, p.marker or ""))
-        return i, caller.verb if caller else None
+        return self.provisions.at(offset)
 
 
 @dataclass(frozen=True)

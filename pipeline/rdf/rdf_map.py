@@ -20,14 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from pipeline.errors import WsisKgError
+from pipeline.extract.named import instrument_of
 from pipeline.identifiers import ONTOLOGY_NS, Identifiers, clean_symbol
-from pipeline.model import Citation, DocumentExtraction, Instrument, InstrumentKind, Span
+from pipeline.model import Citation, DocumentExtraction, Instrument, InstrumentKind, Mandate, Span
 from pipeline.sources.documents import SourceText
-from pipeline.sources.reference import Reference
+from pipeline.sources.reference import NamedInstrument, Reference
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -42,6 +44,7 @@ SCHEMA = "https://schema.org/"
 CITO = "http://purl.org/spar/cito/"
 W = ONTOLOGY_NS
 UN_SDG = "http://metadata.un.org/sdg/"
+EU_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
 
 PREFIXES = {
     "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "dcterms": DCT, "eli": ELI, "prov": PROV,
@@ -62,6 +65,8 @@ _INSTRUMENT_CLASS = {
     "ecosoc_decision": "ECOSOCDecision", "sc_resolution": "SecurityCouncilResolution",
     "wtdc_declaration": "Declaration", "un_document": "UNDocument", "itu_document": "ITUDocument",
 }
+_NAMED_CLASS = {"wsis": "WSISOutcomeDocument", "itu-basic-text": "ITUBasicText", "wtdc-action-plan": "ActionPlan", "other": "NamedInstrument"}
+_PART_CLASS = {"numbered_provision": ("NumberedProvision", "第{n}款", "No. {n}"), "instrument_paragraph": ("InstrumentParagraph", "第{n}段", "paragraph {n}")}
 _ROLE = {"facilitator": "Facilitator", "co-facilitator": "CoFacilitator", "partner": "Partner"}
 
 
@@ -127,6 +132,7 @@ class Mapper:
             (ids.action_line_scheme(), "信息社会世界峰会行动方面", "WSIS action lines"),
             (ids.sdg_scheme(), "可持续发展目标", "Sustainable Development Goals"),
             (ids.region_scheme(), "国际电联电信发展部门区域", "ITU-D regions"),
+            (ids.clause_verb_scheme(), "引导动词", "Clause verbs"),
         ]
         for iri, zh, en in schemes:
             g.types(iri, SKOS + "ConceptScheme")
@@ -150,6 +156,17 @@ class Mapper:
             g.add(iri, SKOS + "exactMatch", f"{UN_SDG}{goal.goal}")
         for region in ref.regions:
             self._concept(g, ids.region(region.code), W + "Region", ids.region_scheme(), region.code, region.label_zh, region.label_en)
+        for v in ref.clause_verbs.clause_verbs:
+            iri = ids.clause_verb(v.slug)
+            cls = "PreambularVerb" if v.kind == "preambular" else "OperativeVerb"
+            self._concept(g, iri, W + "ClauseVerb", ids.clause_verb_scheme(), v.slug, v.label_zh, v.label_en)
+            g.types(iri, W + cls)
+            for form in v.forms_zh:
+                if form != v.label_zh:
+                    g.add(iri, SKOS + "altLabel", _lit(form, "zh"))
+            for form in v.further_forms_zh:
+                g.add(iri, W + "furtherLabel", _lit(form, "zh"))
+            g.add(iri, W + "asksToAct", _lit("true" if v.mandate else "false", datatype="boolean"))
         for o in ref.organizations:
             iri = ids.org(o.slug)
             g.types(iri, ORG + "Organization")
@@ -168,6 +185,7 @@ class Mapper:
             g.labels(iri, p.label_zh, p.label_en)
             if p.country:
                 g.add(iri, SCHEMA + "containedInPlace", ids.place(p.country))
+        self._named_instruments(g)
         for c in ref.conferences:
             iri = ids.event(c.slug)
             g.types(iri, SCHEMA + "Event", W + "Conference")
@@ -200,8 +218,8 @@ class Mapper:
         d.types(doc, ELI + "LegalResource", W + "SourceDocument")
         if entry.kind in _KIND_CLASS:
             d.types(doc, W + _KIND_CLASS[entry.kind])
-        if not self._source_instrument(d, doc, source):
-            d.labels(doc, entry.title_zh, entry.title_en)
+        if not self._source_instrument(d, doc, source) and doc not in self.named_iris:
+            d.labels(doc, entry.title_zh, entry.title_en)  # a named instrument has its catalogue labels
         d.add(doc, DCT + "title", _lit(entry.title_zh, "zh"))
         d.add(doc, DCT + "title", _lit(entry.title_en, "en"))
         g.add(doc, W + "text", text)
@@ -228,9 +246,11 @@ class Mapper:
             g.add(part.iri, DCT + "isPartOf", doc)
             g.add(part.iri, DCT + "title", _lit(part.title, "zh"))
         provision_iris = self._provisions(g, ex, prov)
-        for c in ex.citations:
+        for c in (*ex.citations, *ex.named_citations):
             self._citation(g, c, provision_iris, prov)
             self.describe_instrument(d, c.cited)
+        for md in ex.mandates:
+            self._mandate(g, md, ex, provision_iris, prov, spans, text)
         for m in ex.mentions:
             iri = ids.mention(doc, m.span.start, m.span.end)
             concept = {"action-line": ids.action_line, "sub-line": ids.sub_line, "sdg": lambda c: ids.sdg(int(c))}[m.scheme](m.code)
@@ -338,7 +358,7 @@ class Mapper:
                 cls = "Footnote"
             else:
                 iri = self.ids.provision(p.container, p.sequence)
-                cls = "PreambularClause" if p.kind == "preamble" else "OperativeParagraph"
+                cls = {"preamble": "PreambularClause", "operative": "OperativeParagraph", "paragraph": "NumberedParagraph"}[p.kind]
             iris.append(iri)
             g.types(iri, ELI + "LegalResourceSubdivision", W + cls)
             g.add(iri, ELI + "is_part_of", p.container)
@@ -347,6 +367,10 @@ class Mapper:
                 g.add(iri, W + "marker", _lit(p.marker))
             if p.verb:
                 g.add(iri, W + "clauseVerb", _lit(p.verb, "zh"))
+            if p.verb_concept:
+                g.add(iri, W + "clauseVerbConcept", self.ids.clause_verb(p.verb_concept))
+            if p.further:
+                g.add(iri, W + "further", _lit("true", datatype="boolean"))
             prov(iri, p.span)
         return iris
 
@@ -359,8 +383,51 @@ class Mapper:
             g.add(iri, W + "inProvision", provision_iris[c.provision])
         if c.verb:
             g.add(iri, W + "clauseVerb", _lit(c.verb, "zh"))
+        if c.verb_concept:
+            g.add(iri, W + "clauseVerbConcept", self.ids.clause_verb(c.verb_concept))
         prov(iri, c.span)
         g.add(c.citing, ELI + "cites", c.cited.iri)
+
+    def _mandate(self, g: _Graph, md: Mandate, ex: DocumentExtraction, provision_iris: list[str],
+                 prov: Callable[[str, Span], None], spans: dict[tuple[int, int], Span], text: str) -> None:
+        """One addressee asked to act by one provision (MODEL.md, Facts: wsis:Mandate)."""
+        ids = self.ids
+        provision = provision_iris[md.provision]
+        iri = ids.mandate(provision, md.sequence)
+        g.types(iri, W + "Mandate")
+        g.add(iri, W + "inProvision", provision)
+        g.add(iri, W + "issuingDocument", ex.provisions[md.provision].container)
+        if md.issuer:
+            g.add(iri, W + "issuingBody", ids.org(md.issuer))
+        if md.year is not None:
+            g.add(iri, W + "year", _lit(str(md.year), datatype="gYear"))
+        g.add(iri, W + "sequence", _lit(str(md.sequence), datatype="positiveInteger"))
+        g.add(iri, W + "clauseVerbConcept", ids.clause_verb(md.verb))
+        g.add(iri, W + "clauseVerb", _lit(md.verb_text, "zh"))
+        if md.further:
+            g.add(iri, W + "further", _lit("true", datatype="boolean"))
+        if md.embedded:
+            g.add(iri, W + "embedded", _lit("true", datatype="boolean"))
+        g.add(iri, W + "addressee", ids.org(md.addressee))
+        spans[(md.addressee_span.start, md.addressee_span.end)] = md.addressee_span
+        g.add(iri, W + "addresseeText", ids.span(text, md.addressee_span.start, md.addressee_span.end))
+        if md.reports_to:
+            g.add(iri, W + "reportsTo", ids.org(md.reports_to))
+        for body in md.reports_through:
+            g.add(iri, W + "reportsThrough", ids.org(body))
+        if md.deadline:
+            g.add(iri, W + "deadline", _lit(md.deadline, "zh"))
+        if md.deadline_date:
+            g.add(iri, W + "deadlineDate", _lit(md.deadline_date.isoformat(), datatype="date"))
+        if md.deadline_event:
+            g.add(iri, W + "deadlineEvent", ids.event(md.deadline_event))
+        if md.frequency:
+            g.add(iri, W + "frequency", EU_FREQUENCY + md.frequency)
+        for code in md.action_lines:
+            g.add(iri, W + "concernsActionLine", ids.action_line(code))
+        for goal in md.sdgs:
+            g.add(iri, W + "concernsGoal", ids.sdg(goal))
+        prov(iri, md.span)
 
     def describe_instrument(self, g: _Graph, ins: Instrument) -> None:
         """Type, label and identify an instrument (and the work of a version) in ``g``.
@@ -368,7 +435,13 @@ class Mapper:
         ``g`` is a document's :attr:`MappedDocument.descriptions`: an instrument is described
         in ``graph/descriptions`` only, never in the graph of a document that cites it.
         Labels follow the templates of ``seeds/reference/extraction.yaml`` (``labels``).
+        An instrument cited by name with an IRI of its own is described in ``graph/reference``
+        (``_named_instruments``); a provision or paragraph of one is described here.
         """
+        if ins.named:
+            self._cited_by_name(g, ins)
+            if ins.kind in ("named_instrument", *_PART_CLASS):
+                return
         labels = self.ref.vocabulary.labels
         organ = self.ref.organ_by_code.get(ins.organ or "")
         fields = {"number": ins.number, "n": ins.number, "year": ins.year, "symbol": ins.number,
@@ -413,3 +486,55 @@ class Mapper:
             g.add(ins.iri, DCT + "identifier", _lit(ins.number))
             if ins.alt_symbol:
                 g.add(ins.iri, W + "alternativeIdentifier", _lit(ins.alt_symbol))
+
+    # ------------------------------------------------------------ instruments cited by name
+    @cached_property
+    def named_iris(self) -> dict[str, NamedInstrument]:
+        """Catalogue instruments with an IRI of their own (not a resolution's), by IRI."""
+        entries = ((instrument_of(e, self.ref, self.ids), e) for e in self.ref.catalogue.instruments)
+        return {ins.iri: e for ins, e in entries if ins.kind == "named_instrument"}
+
+    def _named_instruments(self, g: _Graph) -> None:
+        """Reference graph: every curated instrument whose IRI is its own (not a resolution's).
+
+        Its titles are ``rdfs:label`` and ``dcterms:alternative``: ``dcterms:title`` is left to
+        the manifest when the instrument is also a source document (wsis/tunis-agenda).
+        """
+        for iri, entry in self.named_iris.items():
+            classes = {W + "NamedInstrument", W + _NAMED_CLASS[entry.kind]}
+            g.types(iri, ELI + "LegalResource", *sorted(classes))
+            g.labels(iri, entry.title_zh, entry.title_en)
+            self._alternative_titles(g, iri, entry.id)
+            g.add(iri, W + "issuedBy", self.ids.org(entry.issuer))
+            if entry.symbol:
+                g.add(iri, DCT + "identifier", _lit(entry.symbol))
+            if entry.year is not None:
+                g.add(iri, W + "year", _lit(str(entry.year), datatype="gYear"))
+            if entry.adopted_at:
+                g.add(iri, W + "adoptedAt", self.ids.event(entry.adopted_at))
+
+    def _alternative_titles(self, g: _Graph, iri: str, entry_id: str) -> None:
+        """``dcterms:alternative``: every title and short form a text may cite the instrument by."""
+        entry = self.ref.instrument_by_id[entry_id]
+        titles = [entry.title_zh, *entry.titles_zh, *entry.plain_titles_zh,
+                  *(s.text for s in entry.short_forms), *(s.text for s in entry.local_short_forms)]
+        for title in dict.fromkeys(titles):
+            g.add(iri, DCT + "alternative", _lit(title, "zh"))
+        g.add(iri, DCT + "alternative", _lit(entry.title_en, "en"))
+
+    def _cited_by_name(self, g: _Graph, ins: Instrument) -> None:
+        """A cited provision or paragraph (typed, labelled, part of its instrument), or the title
+        a numbered resolution or declaration was cited by (``dcterms:alternative``)."""
+        assert ins.named is not None
+        entry = self.ref.instrument_by_id[ins.named]
+        if ins.kind in _PART_CLASS and ins.part_of:
+            cls, zh, en = _PART_CLASS[ins.kind]
+            g.types(ins.iri, ELI + "LegalResource", ELI + "LegalResourceSubdivision", W + cls)
+            g.labels(ins.iri, entry.title_zh + zh.format(n=ins.number), f"{entry.title_en}, {en.format(n=ins.number)}")
+            g.add(ins.iri, ELI + "is_part_of", ins.part_of)
+            g.add(ins.iri, W + "marker", _lit(ins.number))
+            whole = instrument_of(entry, self.ref, self.ids)
+            if whole.kind != "named_instrument":
+                self.describe_instrument(g, whole)
+        elif ins.kind != "named_instrument":
+            self._alternative_titles(g, ins.iri, entry.id)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import shutil
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import cast
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from pipeline.errors import WsisKgError
+from pipeline.folders import publish_folder
 from pipeline.identifiers import Identifiers
 from pipeline.rdf.rdf_map import DCT, PREFIXES, RDF, RDFS, XSD
 
@@ -146,35 +145,15 @@ def render_graphs(ids: Identifiers, graphs: list[tuple[str, bytes]], union: byte
 
 
 def write_atomically(out: Path, files: dict[str, bytes]) -> None:
-    """Write ``files`` into ``out`` so that readers see the old folder or the new one, never a mix."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
-        for name, data in sorted(files.items()):
-            (tmp / name).write_bytes(data)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    swap_directory(tmp, out)
-    log.info("wrote %d files to %s", len(files), out)
+    """Write ``files`` into ``out`` so that readers see the old folder or the new one, never a mix.
 
-
-def swap_directory(new: Path, out: Path) -> None:
-    """Put the complete folder ``new`` in place of ``out`` (two renames); on failure keep ``out``.
-
-    Also used for triple-store folders, which are as unsafe to fill in place as the dumps.
+    ``out`` stays a real folder; see :mod:`pipeline.folders` for how the switch is one step.
     """
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    try:
-        if out.exists():
-            out.rename(old)
-        new.rename(out)
-    except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
-        if old.exists() and not out.exists():
-            old.rename(out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    out = out.resolve()
+
+    def fill(folder: Path) -> None:
+        for name, data in sorted(files.items()):
+            (folder / name).write_bytes(data)
+
+    publish_folder(out, fill)
+    log.info("wrote %d files to %s", len(files), out)

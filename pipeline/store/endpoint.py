@@ -19,7 +19,6 @@ import http.client
 import json
 import logging
 import os
-import socket
 import urllib.error
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -138,7 +137,7 @@ class Endpoint:
             raise EndpointError(f"{url}: HTTP {exc.code} {exc.reason}: {_body(exc)}") from None
         except urllib.error.URLError as exc:
             raise EndpointError(f"{url}: unreachable ({exc.reason})") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise EndpointError(f"{url}: no answer within {self.timeout:g} s") from None
         except (ConnectionError, http.client.HTTPException, json.JSONDecodeError) as exc:
             raise EndpointError(f"{url}: {type(exc).__name__}: {exc}") from None
@@ -216,7 +215,7 @@ class GraphStoreClient:
                 self.close()
                 if attempt == 2:
                     raise EndpointError(f"{self.endpoint.store_url}: connection lost while sending {what} ({exc})") from None
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 self.close()
                 raise EndpointError(f"{self.endpoint.store_url}: no answer within {self.endpoint.timeout:g} s for {what}") from None
             except OSError as exc:
@@ -228,5 +227,5 @@ class GraphStoreClient:
 def _body(exc: urllib.error.HTTPError) -> str:
     try:
         return exc.read().decode("utf-8", "replace").strip()[:300]
-    except Exception:  # noqa: BLE001 - the status line is enough when the body is gone
+    except Exception:
         return ""

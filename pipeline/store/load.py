@@ -35,12 +35,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    RdfFormat,
+    Triple,
+    parse,
+    serialize,
+)
 
-from pipeline.store.endpoint import Endpoint
 from pipeline.errors import WsisKgError
 from pipeline.identifiers import Identifiers
 from pipeline.rdf.write import SPDX_CHECKSUM, VOID, as_nquads, graph_lines
+from pipeline.store.endpoint import Endpoint
 
 log = logging.getLogger(__name__)
 

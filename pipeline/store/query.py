@@ -27,9 +27,9 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, QuerySolutions, RdfFormat, Store, Variable
 
 from pipeline import layout
-from pipeline.store.endpoint import Endpoint
 from pipeline.errors import QueryError
 from pipeline.identifiers import Identifiers
+from pipeline.store.endpoint import Endpoint
 
 log = logging.getLogger(__name__)
 
