@@ -158,7 +158,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
                     "it fetch any address with SERVICE or LOAD; keep it on loopback, for trying `wsis-kg load`")
         require_free_port(args.host, args.port)
     else:  # binds the port now: a taken port is reported before minutes of loading
-        gateway = Gateway(host=args.host, port=args.port, timeout_s=args.timeout)
+        site = args.site if args.site is not None else args.out / "site"
+        gateway = Gateway(host=args.host, port=args.port, timeout_s=args.timeout, site=site if site.is_dir() else None)
+        if gateway.site is None:
+            log.info("no site in %s: run `wsis-kg site` (or `build --site`) to browse entity pages here too", site)
     if args.host not in LOOPBACK:
         log.warning("binding %s: anyone who can reach this address can run queries (each up to %d s)", args.host, args.timeout)
     try:
@@ -177,6 +180,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             root = gateway.root if gateway else server.root
             print(f"SPARQL endpoint: {root}/query", flush=True)
             print(f"query UI:        {root}/", flush=True)
+            if gateway and gateway.site is not None:
+                print(f"explorer:        {root}/index.html   (entity IRIs: {root}/id/…)", flush=True)
             if args.writable:
                 print(f"updates:         {root}/update   graph store: {root}/store", flush=True)
             print("press Ctrl-C to stop", flush=True)
@@ -338,6 +343,7 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
     sv.add_argument("--timeout", type=int, default=30, help="limit per query, seconds (default: 30): after it, HTTP 503")
     sv.add_argument("--writable", action="store_true", help="accept updates and Graph Store writes (for `wsis-kg load`)")
+    sv.add_argument("--site", type=Path, default=None, help="static site to serve at the other paths, so entity IRI paths open their pages (default: OUT/site, if built)")
     sv.add_argument("--base", help="dataset base IRI (default: $WSIS_KG_BASE or https://w3id.org/wsis-kg/)")
     sv.set_defaults(func=cmd_serve)
 
