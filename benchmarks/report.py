@@ -10,6 +10,7 @@ rates (load ≥ 150k triples/s), which are checked from 100k triples up: below t
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -137,7 +138,7 @@ def scaling_rows(figures: list[dict]) -> list[list[str]]:
     """Scaling exponents between consecutive sizes (by triples), and a projection to 10k documents."""
     out = []
     for stage, secs, mem in SCALED:
-        for a, b in zip(figures, figures[1:]):
+        for a, b in itertools.pairwise(figures):
             t = exponent(a["triples"], b["triples"], secs(a), secs(b))
             m = exponent(a["triples"], b["triples"], mem(a), mem(b))
             if t is None:
@@ -187,7 +188,7 @@ def markdown(result: dict) -> str:
     for f in figures:
         q = f["queries"]
         live = {x["query"]: x for x in q.get("live", {}).get("per_query", [])}
-        for e, u in zip(q["embedded"]["per_query"], q["union"]["per_query"]):
+        for e, u in zip(q["embedded"]["per_query"], q["union"]["per_query"], strict=True):
             lv = live.get(e["query"])
             cells = [_ms("", x and x[k]).removesuffix(" ms") for x in (e, u, lv) for k in ("p50", "p95")]
             lines.append(f"| {e['query']} | {f['docs']} | {e['rows']} | " + " | ".join(cells) + " |")

@@ -21,16 +21,16 @@ import shutil
 import statistics
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, parse
-
 from measure import Measured, percentile, run_measured
-from pipeline import layout
-from pipeline.identifiers import Identifiers
+from pyoxigraph import NamedNode, RdfFormat, parse
 from report import machine_facts, markdown, write_results
 from serving import Latency, embedded_latencies, offline_load, protocol_load, remote_latencies
+
+from pipeline import layout
+from pipeline.identifiers import Identifiers
 
 log = logging.getLogger("bench")
 HERE = Path(__file__).resolve().parent
@@ -146,7 +146,7 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
 
     ids = Identifiers.from_environment()
-    result: dict = {"started_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "seed": args.seed,
+    result: dict = {"started_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "seed": args.seed,
                     "args": {k: str(v) for k, v in vars(args).items()}, "machine": machine_facts(), "requested_sizes": args.sizes, "sizes": []}
     with tempfile.TemporaryDirectory(prefix="wsis-kg-bench-") as tmp:
         root = args.workdir or Path(tmp)

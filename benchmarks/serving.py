@@ -18,12 +18,14 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 from measure import Measured, percentile, run_measured, vmhwm_mb
-from pipeline.store.endpoint import Endpoint
+
 from pipeline.errors import WsisKgError
 from pipeline.identifiers import Identifiers
+from pipeline.store.endpoint import Endpoint
 from pipeline.store.load import load, plan_from_dumps
 from pipeline.store.query import list_queries, open_store, run, run_remote
 from pipeline.store.server import OxigraphServer
@@ -127,7 +129,7 @@ def embedded_latencies(out: Path, ids: Identifiers, reps: int, budget_s: float) 
     started = time.perf_counter()
     store = open_store(out / "wsis-kg.trig")
     opened = time.perf_counter() - started
-    return opened, [time_query(q.name, lambda q=q: run(store, q, {}, ids), reps, budget_s) for q in list_queries()]
+    return opened, [time_query(q.name, partial(run, store, q, {}, ids), reps, budget_s) for q in list_queries()]
 
 
 def remote_latencies(store: Path, ids: Identifiers, reps: int, budget_s: float, timeout_s: int, datasets: tuple[str, ...]) -> dict[str, list[Latency]]:
@@ -141,6 +143,6 @@ def remote_latencies(store: Path, ids: Identifiers, reps: int, budget_s: float, 
         endpoint = Endpoint.from_url(server.query_url, timeout=timeout_s + 30)
         for dataset in datasets:
             results[dataset] = [
-                time_query(q.name, lambda q=q: run_remote(endpoint, q, {}, ids, dataset=dataset), reps, budget_s) for q in list_queries()
+                time_query(q.name, partial(run_remote, endpoint, q, {}, ids, dataset=dataset), reps, budget_s) for q in list_queries()
             ]
     return results

@@ -11,6 +11,7 @@ import logging
 import multiprocessing
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,11 +21,17 @@ from pipeline.extract.document import extract_document
 from pipeline.identifiers import Identifiers
 from pipeline.model import BuildWarning, DocumentExtraction
 from pipeline.progress import Progress
-from pipeline.rdf.rdf_map import Mapper
-from pipeline.sources.reference import Reference
-from pipeline.sources.documents import DEFAULT_LIMITS, Limits, SourceText, read_folder
+from pipeline.rdf.rdf_map import DESCRIPTIONS, Mapper
+from pipeline.rdf.write import (
+    graph_lines,
+    merge_lines,
+    render_graphs,
+    union_lines,
+    write_atomically,
+)
 from pipeline.shacl.validate import conformance_in_background
-from pipeline.rdf.write import graph_lines, render_graphs, union_lines, write_atomically
+from pipeline.sources.documents import DEFAULT_LIMITS, Limits, SourceText, read_folder
+from pipeline.sources.reference import Reference
 
 log = logging.getLogger(__name__)
 REPORT = "build-report.txt"
@@ -42,7 +49,7 @@ class BuildResult:
     reused: int = 0  # of which taken from the cache
 
 
-def extract_all(documents: Path, ids: Identifiers) -> tuple[Reference, list, list[DocumentExtraction]]:
+def extract_all(documents: Path, ids: Identifiers) -> tuple[Reference, list[SourceText], list[DocumentExtraction]]:
     """Read the reference data and the documents, and extract every document (no cache)."""
     ref = Reference.load(layout.REFERENCE)
     sources = read_folder(documents, events=ref.conference_by_slug)
@@ -60,10 +67,13 @@ def process_document(source: SourceText) -> tuple[CachedDocument, DocumentExtrac
 
     The extraction itself goes back only when kept: pickling it costs as much as mapping.
     """
+    if _WORKER is None:
+        raise RuntimeError("process_document runs only inside process_all")
     ref, ids, keep = _WORKER
     ex = extract_document(source, ref, ids)
-    lines = graph_lines(Mapper(ref, ids).document(source, ex))
-    return CachedDocument(lines, summary_line(ex), tuple(ex.warnings)), ex if keep else None
+    mapped = Mapper(ref, ids).document(source, ex)
+    lines, descriptions = graph_lines(mapped.statements.quads), graph_lines(mapped.descriptions.quads)
+    return CachedDocument(lines, descriptions, summary_line(ex), tuple(ex.warnings)), ex if keep else None
 
 
 def process_all(
@@ -94,9 +104,16 @@ def process_all(
     return [out for out in outputs if out is not None], extractions, len(sources) - len(todo)
 
 
-def _collect(results, todo, sources, outputs, cache, progress) -> list[DocumentExtraction]:
+def _collect(
+    results: Iterable[tuple[CachedDocument, DocumentExtraction | None]],
+    todo: list[int],
+    sources: list[SourceText],
+    outputs: list[CachedDocument | None],
+    cache: DocumentCache,
+    progress: Progress,
+) -> list[DocumentExtraction]:
     extractions = []
-    for i, (out, ex) in zip(todo, results):
+    for i, (out, ex) in zip(todo, results, strict=True):
         outputs[i] = out
         cache.put(sources[i], out)
         if ex is not None:
@@ -112,7 +129,7 @@ def build(
     *,
     validate: bool = True,
     engine: str = "fast",
-    cache: Path | None | bool = True,
+    cache: Path | bool | None = True,
     limits: Limits = DEFAULT_LIMITS,
 ) -> BuildResult:
     """Build the graph from ``documents`` into ``out``; the previous output stays on any failure.
@@ -131,7 +148,8 @@ def build(
     docs, extractions, reused = process_all(sources, ref, ids, doc_cache)
     log.info("extracted and mapped %d documents (%.1f s)", len(docs) - reused, time.perf_counter() - started)
     graphs = [(ids.graph("reference"), graph_lines(Mapper(ref, ids).reference()))]
-    graphs += [(ids.graph(s.entry.key), d.ntriples) for s, d in zip(sources, docs)]
+    graphs.append((ids.graph(DESCRIPTIONS), merge_lines(d.descriptions for d in docs)))
+    graphs += [(ids.graph(s.entry.key), d.ntriples) for s, d in zip(sources, docs, strict=True)]
     union = union_lines(graphs)
     check = conformance_in_background(union, engine) if validate else None
     log.info("serializing %d graphs", len(graphs))
@@ -157,6 +175,7 @@ def summary_line(ex: DocumentExtraction) -> str:
     """A document's line in the build report."""
     return (
         f"{ex.key}: {len(ex.citations)} citations of {len({c.cited.iri for c in ex.citations})} instruments, "
+        f"{len(ex.named_citations)} by name of {len({c.cited.part_of or c.cited.iri for c in ex.named_citations})}, "
         f"{len(ex.mentions)} mentions, {len(ex.roles)} role statements, {len(ex.provisions)} provisions, "
         f"{len(ex.initiatives)} regional initiatives, {len(ex.warnings)} warnings"
     )

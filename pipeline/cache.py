@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 class CachedDocument:
     """What the build needs of a document it does not re-extract."""
 
-    ntriples: bytes
+    ntriples: bytes  # the document's own graph: what it says
+    descriptions: bytes  # its share of graph/descriptions: what the nodes it names are
     summary: str
     warnings: tuple[BuildWarning, ...]
 
@@ -46,7 +47,7 @@ def code_fingerprint(ids: Identifiers) -> str:
 
 
 class DocumentCache:
-    """A folder of entries ``{key}.nt`` + ``{key}.json``; ``folder=None`` caches nothing."""
+    """A folder of entries ``{key}.nt`` + ``{key}.d.nt`` + ``{key}.json``; ``folder=None`` caches nothing."""
 
     def __init__(self, folder: Path | None, ids: Identifiers) -> None:
         self.folder = folder
@@ -61,25 +62,29 @@ class DocumentCache:
         if self.folder is None:
             return None
         key = self.key(source)
-        nt, meta = self.folder / f"{key}.nt", self.folder / f"{key}.json"
+        nt, desc, meta = self.folder / f"{key}.nt", self.folder / f"{key}.d.nt", self.folder / f"{key}.json"
         try:
             info = json.loads(meta.read_text(encoding="utf-8"))
-            data = nt.read_bytes()
+            data, descriptions = nt.read_bytes(), desc.read_bytes()
         except (OSError, ValueError):
             return None
-        if hashlib.sha256(data).hexdigest() != info.get("sha256"):
+        if hashlib.sha256(data).hexdigest() != info.get("sha256") or hashlib.sha256(descriptions).hexdigest() != info.get("descriptions_sha256"):
             return None  # a damaged entry is a miss, never wrong output
         self.used.add(key)
         warnings = tuple(BuildWarning.model_validate(w) for w in info["warnings"])
-        return CachedDocument(data, info["summary"], warnings)
+        return CachedDocument(data, descriptions, info["summary"], warnings)
 
     def put(self, source: SourceText, doc: CachedDocument) -> None:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         key = self.key(source)
-        info = {"sha256": hashlib.sha256(doc.ntriples).hexdigest(), "summary": doc.summary, "warnings": [w.model_dump(mode="json") for w in doc.warnings]}
+        info = {
+            "sha256": hashlib.sha256(doc.ntriples).hexdigest(), "descriptions_sha256": hashlib.sha256(doc.descriptions).hexdigest(),
+            "summary": doc.summary, "warnings": [w.model_dump(mode="json") for w in doc.warnings],
+        }
         _write(self.folder / f"{key}.nt", doc.ntriples)
+        _write(self.folder / f"{key}.d.nt", doc.descriptions)
         _write(self.folder / f"{key}.json", json.dumps(info, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         self.used.add(key)
 
@@ -88,7 +93,7 @@ class DocumentCache:
         if self.folder is None or not self.folder.is_dir():
             return
         for path in self.folder.iterdir():
-            if path.stem not in self.used:
+            if path.name.split(".", 1)[0] not in self.used:
                 path.unlink(missing_ok=True)
 
 

@@ -13,6 +13,8 @@ Examples::
     wsis-kg load --endpoint http://127.0.0.1:7878      # into a writable store, atomically
     wsis-kg query itu-roles --param code=C5 --endpoint http://127.0.0.1:7878/query
     wsis-kg generate-corpus --docs 1000 --out /tmp/corpus --check
+    wsis-kg site                          # dist/ → dist/site/: static explorer, open dist/site/index.html
+    wsis-kg build --site                  # build, then the site
 """
 
 from __future__ import annotations
@@ -24,10 +26,14 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from pipeline import layout
 from pipeline.errors import WsisKgError
 from pipeline.identifiers import Identifiers
+
+if TYPE_CHECKING:
+    from pipeline.store.endpoint import Endpoint
 
 log = logging.getLogger("wsis-kg")
 
@@ -40,7 +46,6 @@ def _ids(args: argparse.Namespace) -> Identifiers:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from pipeline.build import build
-
     from pipeline.sources.documents import Limits
 
     limits = Limits(max_documents=args.max_documents, max_text_bytes=args.max_text_bytes)
@@ -56,6 +61,18 @@ def cmd_build(args: argparse.Namespace) -> int:
         "built %s in %.2f s (%d documents, %d reused from the cache; %d warnings; see %s/build-report.txt)",
         args.out, result.seconds, result.documents, result.reused, len(result.warnings), args.out,
     )  # fmt: skip
+    if args.site:
+        from pipeline.site import write_site
+
+        write_site(args.out, args.out / "site", args.documents, _ids(args))
+    return 0
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    from pipeline.site import write_site
+
+    report = write_site(args.dist, args.out or args.dist / "site", args.documents, _ids(args))
+    print(f"open {(args.out or args.dist / 'site').resolve() / 'index.html'}  ({report.pages} pages, {report.bytes / 1e6:.1f} MB)")
     return 0
 
 
@@ -110,7 +127,7 @@ def _print_rows(names: list[str], rows: list[tuple[str, ...]]) -> None:
     writer.writerows(rows)
 
 
-def _endpoint(args: argparse.Namespace):
+def _endpoint(args: argparse.Namespace) -> Endpoint:
     from pipeline.store.endpoint import Endpoint
 
     return Endpoint.from_url(args.endpoint, update_url=getattr(args, "update_endpoint", None), store_url=getattr(args, "store_endpoint", None), timeout=args.timeout)
@@ -129,7 +146,13 @@ def _stop_requested() -> threading.Event:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from pipeline.store.server import BUILD_MARKER, LOOPBACK, OxigraphServer, default_store, prepare_store
+    from pipeline.store.server import (
+        BUILD_MARKER,
+        LOOPBACK,
+        OxigraphServer,
+        default_store,
+        prepare_store,
+    )
 
     if args.host not in LOOPBACK:
         log.warning(
@@ -151,12 +174,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if args.writable:
             print(f"updates:         {server.root}/update   graph store: {server.root}/store", flush=True)
         print("press Ctrl-C to stop", flush=True)
-        while server.process.poll() is None and not stop.wait(0.2):
+        process = server.process
+        if process is None:
+            raise WsisKgError("oxigraph did not start")
+        while process.poll() is None and not stop.wait(0.2):
             pass
         if stop.is_set():
             log.info("stopping")
             return 0
-    log.error("oxigraph stopped by itself with exit code %s", server.process.returncode)
+    log.error("oxigraph stopped by itself with exit code %s", process.returncode)
     return 1
 
 
@@ -182,7 +208,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from pyoxigraph import RdfFormat, Store
+    from pyoxigraph import QuerySolutions, RdfFormat, Store
 
     void = args.out / "void.ttl"
     if not void.is_file():
@@ -195,7 +221,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
           UNION { ?d void:classPartition ?p . ?p void:class ?what ; void:entities ?count }
           UNION { ?what void:triples ?count FILTER NOT EXISTS { ?x void:subset ?what } }
         } ORDER BY ?what"""
-    for row in store.query(query):
+    for row in cast(QuerySolutions, store.query(query)):
         print(f"{row['what'].value}\t{row['count'].value}")
     report = args.out / "build-report.txt"
     if report.is_file():
@@ -212,7 +238,7 @@ def cmd_generate_corpus(args: argparse.Namespace) -> int:
     ids = _ids(args)
     corpus = generate_corpus(args.docs, args.seed, ids)
     write_corpus(corpus, args.out)
-    facts = sum(len(d.citations) + len(d.mentions) + len(d.roles) for d in corpus.key.documents)
+    facts = sum(len(d.citations) + len(d.named_citations) + len(d.mentions) + len(d.roles) for d in corpus.key.documents)
     log.info("wrote %d documents, manifest.yaml and %s (%d expected facts) to %s in %.2f s",
              args.docs, ANSWER_KEY, facts, args.out, time.perf_counter() - started)
     if not args.check:
@@ -268,7 +294,23 @@ def parser() -> argparse.ArgumentParser:
         "--max-text-bytes", type=_byte_count, default=DEFAULT_LIMITS.max_text_bytes, metavar="BYTES",
         help=f"refuse a text larger than this, before reading it; 64M or 1G work too (default: {DEFAULT_LIMITS.max_text_bytes // 2**20}M)",
     )  # fmt: skip
+    b.add_argument("--site", action="store_true", help="then write the static explorer into OUT/site/ (see `wsis-kg site --help`)")
     b.set_defaults(func=cmd_build)
+
+    st = sub.add_parser(
+        "site",
+        help="write the static explorer website from the built graph",
+        description="Write a self-contained website from dist/: a page per entity (with its Turtle), a page per "
+        "source text with every extracted fact highlighted at its span, overviews (citation network, action line "
+        "and SDG matrices, timeline, regional initiatives), client-side search in Chinese and English, ontology "
+        "and SHACL shape documentation, and the canned queries. No page loads anything from the network: open "
+        "OUT/index.html from the file system or serve the folder with any static server (`wsis-kg serve` does).",
+    )
+    st.add_argument("--out", type=Path, default=None, help="folder to write (default: DIST/site, i.e. dist/site/)")
+    st.add_argument("--dist", type=Path, default=layout.DEFAULT_OUT, help="folder of the built dumps (default: dist/)")
+    st.add_argument("--documents", type=Path, default=layout.DOCUMENTS, help="the texts the build read (default: seeds/documents); checked by SHA-256")
+    st.add_argument("--base", help="dataset base IRI the build used (default: $WSIS_KG_BASE or https://w3id.org/wsis-kg/)")
+    st.set_defaults(func=cmd_site)
 
     v = sub.add_parser("validate", help="validate a dump against shapes/", description="Print one line per SHACL violation (focus node | path | message); exit 1 if any. The fast engine gives the same results as pyshacl, the reference (--engine pyshacl).")
     v.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help="fast (compiled SPARQL on pyoxigraph, default) or pyshacl (the reference)")
@@ -352,7 +394,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
     logging.getLogger("pyshacl").setLevel(logging.WARNING)
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except WsisKgError as exc:
         log.error("%s", exc)
         return 2

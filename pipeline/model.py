@@ -26,17 +26,20 @@ class Span(_Record):
     exact: str = Field(min_length=1, description="The characters themselves, unnormalized (evidence).")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Span":
+    def _ordered(self) -> Span:
         if self.end <= self.start:
             raise ValueError(f"span end {self.end} is not after start {self.start}")
         return self
 
 
-ProvisionKind = Literal["preamble", "operative", "footnote"]
+ProvisionKind = Literal["preamble", "operative", "footnote", "paragraph"]
+ConceptScheme = Literal["action-line", "sub-line", "sdg"]
+RoleName = Literal["facilitator", "co-facilitator", "partner"]
 
 
 class Provision(_Record):
-    """A preamble clause, operative paragraph or footnote of a container (document or annex part)."""
+    """A preamble clause, operative paragraph, numbered paragraph (reports, Council documents)
+    or footnote of a container (document or annex part)."""
 
     kind: ProvisionKind = Field(description="Which part of the text's structure this is.")
     container: str = Field(description="IRI of the document or annex part it belongs to.")
@@ -45,6 +48,8 @@ class Provision(_Record):
     verb: str | None = Field(default=None, description="Heading verb it sits under (忆及, 做出决议，请…), if any.")
     span: Span = Field(description="Where the whole provision is.")
     footnote_refs: tuple[str, ...] = Field(default=(), description="Footnote numbers it calls (<sup>1</sup>).")
+    verb_concept: str | None = Field(default=None, description="Slug of its clause-verb concept (id/clause-verb/{slug}), if read.")
+    further: bool = Field(default=False, description="Its verb repeats an earlier clause's (又回顾, 进一步责成, 再次).")
 
 
 class AnnexPart(_Record):
@@ -60,12 +65,17 @@ class AnnexPart(_Record):
 InstrumentKind = Literal[
     "unga_resolution",
     "ecosoc_resolution",
+    "ecosoc_decision",
+    "sc_resolution",
     "itu_resolution",
     "council_decision",
     "wtpf_opinion",
     "wtdc_declaration",
     "un_document",
     "itu_document",
+    "named_instrument",
+    "numbered_provision",
+    "instrument_paragraph",
 ]
 
 
@@ -80,6 +90,8 @@ class Instrument(_Record):
     year: int | None = Field(default=None, description="Year of the adopting/revising conference (versions).")
     conference: str | None = Field(default=None, description="Slug of that conference, when known.")
     alt_symbol: str | None = Field(default=None, description="Second symbol of a joint UN symbol (A/…-E/…).")
+    named: str | None = Field(default=None, description="Id of its entry in seeds/reference/instruments.yaml, when cited by name.")
+    part_of: str | None = Field(default=None, description="For a cited numbered provision or paragraph: the IRI of the instrument it is part of.")
 
 
 class Citation(_Record):
@@ -90,13 +102,14 @@ class Citation(_Record):
     span: Span = Field(description="The citation as written (one number of a list is its own span).")
     verb: str | None = Field(default=None, description="Clause verb of the provision that makes the citation.")
     provision: int | None = Field(default=None, description="Index into the document's provisions, if inside one.")
+    verb_concept: str | None = Field(default=None, description="Slug of the clause-verb concept of ``verb``, if read.")
 
 
 class ConceptMention(_Record):
     """A WSIS action line, C7 sub-line or SDG named in a text."""
 
     container: str = Field(description="IRI of the document or annex part that mentions it.")
-    scheme: Literal["action-line", "sub-line", "sdg"] = Field(description="Which concept scheme.")
+    scheme: ConceptScheme = Field(description="Which concept scheme.")
     code: str = Field(description="C5, e-environment, or the goal number.")
     span: Span = Field(description="The mention as written.")
     sentence: Span = Field(description="The sentence (or list clause) it stands in.")
@@ -108,7 +121,7 @@ class RoleStatement(_Record):
 
     agent: str = Field(description="Organization slug (itu).")
     code: str = Field(pattern=r"^C([1-9]|1[01])$", description="Action line code.")
-    role: Literal["facilitator", "co-facilitator", "partner"] = Field(description="The role stated.")
+    role: RoleName = Field(description="The role stated.")
     span: Span = Field(description="The phrase that states it (evidence).")
 
 
@@ -126,7 +139,7 @@ class Meeting(_Record):
     span: Span = Field(description="The sentence stating date and place.")
 
     @model_validator(mode="after")
-    def _dates(self) -> "Meeting":
+    def _dates(self) -> Meeting:
         if self.end < self.start:
             raise ValueError(f"{self.label}: end {self.end} before start {self.start}")
         return self
@@ -154,6 +167,35 @@ class RegionalPriority(_Record):
     span: Span = Field(description="The list item.")
 
 
+class Mandate(_Record):
+    """One addressee asked to act by one provision (IDENTIFIERS.md: ``{provision}/mandate/{k}``).
+
+    A heading with several addressees gives one mandate each; a request embedded in a
+    paragraph (…，请秘书长…) is a mandate like a heading's. Reporting line, deadline and
+    frequency are recorded only where the request states them.
+    """
+
+    provision: int = Field(ge=0, description="Index into the document's provisions.")
+    sequence: int = Field(ge=1, description="k: 1-based order of the mandate in its provision.")
+    verb: str = Field(description="Slug of the operative clause-verb concept (instructs, requests, invites…).")
+    verb_text: str = Field(min_length=1, description="The verb as written (责成, 请, 还促请).")
+    further: bool = Field(default=False, description="The verb repeats an earlier one (进一步责成, 再次请).")
+    addressee: str = Field(description="Organization slug of the addressee (id/org/{slug}).")
+    addressee_span: Span = Field(description="The addressee as written.")
+    span: Span = Field(description="The request: from the verb (or the item) to the end of what is asked.")
+    embedded: bool = Field(default=False, description="Made inside a paragraph rather than by its heading or lead verb.")
+    issuer: str | None = Field(default=None, description="Organization slug of the body that issues the text, when known.")
+    year: int | None = Field(default=None, description="Year the issuing text was adopted or dated, when known.")
+    reports_to: str | None = Field(default=None, description="Organization slug of the body it reports to, if stated.")
+    reports_through: tuple[str, ...] = Field(default=(), description="Bodies the report goes through (通过A和B向C), in order.")
+    deadline: str | None = Field(default=None, description="The deadline as written (下届全权代表大会, 2024年8月31日前).")
+    deadline_date: dt.date | None = Field(default=None, description="The deadline as a date, when the text gives one.")
+    deadline_event: str | None = Field(default=None, description="Event slug of the deadline, when it names a known conference.")
+    frequency: str | None = Field(default=None, description="Code of the EU frequency table (ANNUAL), if stated.")
+    action_lines: tuple[str, ...] = Field(default=(), description="Action line codes named in the same paragraph (C5).")
+    sdgs: tuple[int, ...] = Field(default=(), description="SDG numbers named in the same paragraph.")
+
+
 class BuildWarning(_Record):
     """Something that looked like a fact but was not normalized: never dropped silently."""
 
@@ -172,10 +214,12 @@ class DocumentExtraction(_Record):
     iri: str = Field(description="Document IRI.")
     provisions: tuple[Provision, ...] = Field(default=(), description="Structure, in text order.")
     parts: tuple[AnnexPart, ...] = Field(default=(), description="Annex parts with identity of their own.")
-    citations: tuple[Citation, ...] = Field(default=(), description="Citations, in text order.")
+    citations: tuple[Citation, ...] = Field(default=(), description="Citations by number or symbol, in text order.")
+    named_citations: tuple[Citation, ...] = Field(default=(), description="Citations of instruments by title (《突尼斯议程》), in text order.")
     mentions: tuple[ConceptMention, ...] = Field(default=(), description="Concept mentions, in text order.")
     roles: tuple[RoleStatement, ...] = Field(default=(), description="Role statements.")
     meetings: tuple[Meeting, ...] = Field(default=(), description="Meetings with stated date and place.")
     initiatives: tuple[RegionalInitiative, ...] = Field(default=(), description="Regional initiatives.")
     priorities: tuple[RegionalPriority, ...] = Field(default=(), description="Regional priorities.")
+    mandates: tuple[Mandate, ...] = Field(default=(), description="Mandates, in text order.")
     warnings: tuple[BuildWarning, ...] = Field(default=(), description="What could not be normalized.")

@@ -11,12 +11,12 @@ import yaml
 
 from pipeline import layout
 from pipeline.build import BuildResult, build
-from pipeline.store.endpoint import Endpoint
-from pipeline.store.load import load, plan_from_dumps
-from pipeline.store.server import OxigraphServer
 from pipeline.identifiers import Identifiers
 from pipeline.model import DocumentExtraction
+from pipeline.store.endpoint import Endpoint
+from pipeline.store.load import load, plan_from_dumps
 from pipeline.store.query import open_store
+from pipeline.store.server import OxigraphServer
 
 IDS = Identifiers()
 

@@ -54,7 +54,7 @@ class FaultyProxy:
                     self.end_headers()
                     self.wfile.write(payload)
                     return
-                conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+                conn = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=30)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
                 try:
                     conn.request(self.command, self.path, body=body, headers=headers)

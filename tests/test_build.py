@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import cast
 
 import pytest
-from pyoxigraph import BlankNode, RdfFormat, parse
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, parse
 
 from pipeline import layout
 from pipeline.build import build
 from pipeline.errors import InputError, ValidationFailed
 from pipeline.identifiers import ONTOLOGY_NS, Identifiers
+from pipeline.rdf.rdf_map import DCT, DESCRIPTIONS
 from pipeline.rdf.write import DUMPS
 
 IDS = Identifiers()
@@ -32,13 +34,66 @@ def test_dumps_parse_strictly_without_blank_nodes(built, name):
     quads = list(parse(built[0].files[name], format=fmt))
     assert len(quads) > 10_000
     for q in quads:
-        assert not isinstance(q.subject, BlankNode) and not isinstance(q.object, BlankNode)
+        assert not isinstance(q.subject, BlankNode)
+        assert not isinstance(q.object, BlankNode)
 
 
-def test_trig_has_one_graph_per_document_plus_reference(built):
+def test_trig_has_one_graph_per_document_plus_reference_and_descriptions(built):
     graphs = {q.graph_name.value for q in parse(built[0].files["wsis-kg.trig"], format=RdfFormat.TRIG)}
     keys = [ex.key for ex in built[0].extractions]
-    assert graphs == {IDS.graph(k) for k in keys} | {IDS.graph("reference")}
+    assert graphs == {IDS.graph(k) for k in keys} | {IDS.graph("reference"), IDS.graph(DESCRIPTIONS)}
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel")
+#: MODEL.md: nodes of these classes have no label (their span's oa:exact is their text).
+UNLABELLED = {
+    "http://data.europa.eu/eli/ontology#LegalExpression", ONTOLOGY_NS + "TextSpan", ONTOLOGY_NS + "PreambularClause",
+    ONTOLOGY_NS + "OperativeParagraph", ONTOLOGY_NS + "Footnote", "http://purl.org/spar/cito/Citation",
+    ONTOLOGY_NS + "ConceptMention", ONTOLOGY_NS + "RoleStatement", ONTOLOGY_NS + "NumberedParagraph", ONTOLOGY_NS + "Mandate",
+}
+
+
+def _graphs(built) -> dict[str, set]:
+    graphs: dict[str, set] = {}
+    for q in parse(built[0].files["wsis-kg.trig"], format=RdfFormat.TRIG):
+        graphs.setdefault(q.graph_name.value, set()).add(q.triple)
+    return graphs
+
+
+def test_each_description_is_written_once(built):
+    """Types, labels, titles and identifiers stand in one graph only: no document graph repeats
+    what an instrument, body, event or concept is (copies slowed every union query)."""
+    seen: dict = {}
+    for graph, triples in _graphs(built).items():
+        for t in triples:
+            if t.predicate.value in (RDF_TYPE, *LABELS, DCT + "identifier", DCT + "title"):
+                assert seen.setdefault(t, graph) == graph, f"{t} is in {seen[t]} and {graph}"
+
+
+@pytest.mark.parametrize("key", ["itu/wtdc/2025/declaration", "itu/wtdc/res/30/2022", "itu/wtpf/2021/sg-report",
+                                 "un/A/C.2/79/L.33", "itu/council/2025/wtdc-25-preparations"])
+def test_one_document_graph_with_the_shared_graphs_has_every_label_it_needs(built, key):
+    """A consumer loading one document's graph adds graph/descriptions and graph/reference
+    (MODEL.md) and finds the type and label of every node the document names."""
+    graphs = _graphs(built)
+    own = graphs[IDS.graph(key)]
+    loaded = own | graphs[IDS.graph(DESCRIPTIONS)] | graphs[IDS.graph("reference")]
+    types: dict[str, set[str]] = {}
+    labels: dict[str, set[str]] = {}
+    for t in loaded:
+        if t.predicate.value == RDF_TYPE:
+            types.setdefault(t.subject.value, set()).add(t.object.value)
+        elif t.predicate.value in LABELS:
+            labels.setdefault(t.subject.value, set()).add(t.object.language)
+    named = {term.value for t in own for term in (t.subject, t.object) if isinstance(term, NamedNode)}
+    named = {iri for iri in named if iri.startswith(IDS.id(""))}
+    assert len(named) > 20
+    for iri in sorted(named):
+        assert iri in types, f"{iri} (named in graph {key}) has no type in the loaded graphs"
+        if types[iri] & UNLABELLED:
+            continue
+        assert "zh" in labels.get(iri, set()), f"{iri} ({sorted(types[iri])}) has no @zh label in the loaded graphs"
 
 
 def test_void_counts_match_the_dump(built):
@@ -67,7 +122,7 @@ def _docs(tmp_path: Path, texts: dict[str, bytes], manifest: str | None = None) 
     return folder
 
 
-@pytest.fixture()
+@pytest.fixture
 def previous(built, tmp_path) -> Path:
     """An output folder holding a good previous build."""
     out = tmp_path / "out"
@@ -89,14 +144,16 @@ def _unchanged(out: Path, built) -> None:
 def test_bad_text_is_named_and_previous_output_kept(tmp_path, previous, built, texts, message, line):
     with pytest.raises(InputError) as err:
         build(_docs(tmp_path, texts), previous, IDS)
-    assert err.value.path.name == "a.txt" and message in str(err.value) and err.value.line == line
+    assert err.value.path.name == "a.txt"
+    assert message in str(err.value)
+    assert err.value.line == line
     _unchanged(previous, built)
 
 
 def test_file_without_manifest_entry(tmp_path, previous, built):
     folder = _docs(tmp_path, {"a.txt": "正文。".encode()})
     (folder / "stray.txt").write_text("x", encoding="utf-8")
-    with pytest.raises(InputError, match="no entry in manifest.yaml") as err:
+    with pytest.raises(InputError, match=r"no entry in manifest\.yaml") as err:
         build(folder, previous, IDS)
     assert err.value.path.name == "stray.txt"
     _unchanged(previous, built)
@@ -162,7 +219,7 @@ def test_background_shacl_check_reports_like_the_inline_one(monkeypatch):
     from pipeline.shacl import validate
 
     fixture = sorted((layout.ROOT / "tests" / "shapes" / "invalid").glob("*.ttl"))[0]
-    nt = serialize(parse(path=str(fixture), format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES)
+    nt = cast(bytes, serialize(parse(path=str(fixture), format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES))
     monkeypatch.setattr(validate, "BACKGROUND_FROM_BYTES", 0)
     with pytest.raises(ValidationFailed) as inline:
         validate.require_conformance(nt)
@@ -171,4 +228,4 @@ def test_background_shacl_check_reports_like_the_inline_one(monkeypatch):
         wait()
     assert str(background.value) == str(inline.value)
     valid = sorted((layout.ROOT / "tests" / "shapes" / "valid").glob("*.ttl"))[0]
-    validate.conformance_in_background(serialize(parse(path=str(valid), format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES))()
+    validate.conformance_in_background(cast(bytes, serialize(parse(path=str(valid), format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES)))()

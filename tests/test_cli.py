@@ -9,7 +9,8 @@ def test_query_prints_rows_and_rejects_hostile_values(built, capsys):
     out = str(built[1])
     assert main(["-q", "query", "itu-roles", "--param", "code=C11", "--out", out]) == 0
     printed = capsys.readouterr().out.splitlines()
-    assert printed[0] == "code\trole\tdoc\tevidence" and len(printed) == 3
+    assert printed[0] == "code\trole\tdoc\tevidence"
+    assert len(printed) == 3
     assert main(["-q", "query", "itu-roles", "--param", 'code=C5" } ; DROP ALL ; #', "--out", out]) == 2
 
 

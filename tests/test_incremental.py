@@ -46,7 +46,8 @@ def test_damaged_or_stale_entries_are_misses_and_pruned(tmp_path):
     victim.write_bytes(victim.read_bytes()[:-10])
     (cache / "stale.nt").write_bytes(b"left by an older build")
     again = build(docs, tmp_path / "out", IDS, validate=False)
-    assert again.reused == 4 and again.files == first.files
+    assert again.reused == 4
+    assert again.files == first.files
     assert not (cache / "stale.nt").exists()
 
 

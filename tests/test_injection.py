@@ -49,9 +49,10 @@ def check_bound(query: CannedQuery, name: str, value: str) -> None:
     except QueryError:
         return
     tail = text[len(query.text.rstrip()) :]
-    assert tail.count("\n") == 2 and tail.startswith(f"\nVALUES (?{name}) {{ (")
+    assert tail.count("\n") == 2
+    assert tail.startswith(f"\nVALUES (?{name}) {{ (")
     term = tail[len(f"\nVALUES (?{name}) {{ (") : -len(") }\n")]
-    assert term.startswith(("<" + ID, '"')) and "}" not in term.replace('"', "", 2)[:-1] or term.startswith("<")
+    assert (term.startswith(("<" + ID, '"')) and "}" not in term.replace('"', "", 2)[:-1]) or term.startswith("<")
 
 
 @pytest.mark.parametrize(("query", "param"), PARAMS, ids=[f"{q.name}:{p.name}" for q, p in PARAMS])

@@ -134,7 +134,7 @@ def test_symlink_out_of_the_folder_is_refused_before_reading(how, validate, tmp_
         expected = f"{manifest}: 'manifest.yaml' resolves to {real.resolve()}, outside the documents folder {root}; copy the file into the folder"
     else:
         expected = (
-            f"{manifest}:2: entry 1 (key itu/doc/X): 'a.txt' resolves to {outside.resolve()}, outside the documents folder {root}; "
+            f"{manifest}:2: entry 1 (a.txt, key itu/doc/X): 'a.txt' resolves to {outside.resolve()}, outside the documents folder {root}; "
             "copy the file into the folder"
         )
     assert (code, errors) == (2, [expected])
@@ -157,16 +157,16 @@ def test_what_is_not_a_readable_file_is_named(what, tmp_path, caplog):
     manifest = folder / "manifest.yaml"
     if what == "fifo":  # reading a FIFO would block the build for ever
         os.mkfifo(path)
-        expected = f"{manifest}:2: entry 1 (key itu/doc/X): 'a.txt' is not a regular file"
+        expected = f"{manifest}:2: entry 1 (a.txt, key itu/doc/X): 'a.txt' is not a regular file"
     elif what == "folder":
         path.mkdir()
-        expected = f"{manifest}:2: entry 1 (key itu/doc/X): 'a.txt' is not a regular file"
+        expected = f"{manifest}:2: entry 1 (a.txt, key itu/doc/X): 'a.txt' is not a regular file"
     elif what == "loop":
         path.symlink_to("a.txt")
-        expected = f"{manifest}:2: entry 1 (key itu/doc/X): cannot resolve 'a.txt' (Symlink loop from {str(path)!r})"
+        expected = f"{manifest}:2: entry 1 (a.txt, key itu/doc/X): cannot resolve 'a.txt' (Symlink loop from {str(path)!r})"
     else:
         path.symlink_to("gone.txt")
-        expected = f"{manifest}:2: entry 1 (key itu/doc/X): document 'a.txt' (key itu/doc/X) is listed but not present"
+        expected = f"{manifest}:2: entry 1 (a.txt, key itu/doc/X): 'a.txt' is listed but not present in the folder"
     code, errors = _run("build", "--documents", folder, "--out", tmp_path / "out", "--no-cache", caplog=caplog)
     assert (code, errors) == (2, [expected])
 

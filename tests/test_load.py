@@ -12,9 +12,16 @@ from pathlib import Path
 import pytest
 from http_faults import FaultyProxy
 
-from pipeline.store.endpoint import Endpoint, EndpointError
 from pipeline.identifiers import Identifiers
-from pipeline.store.load import LoadRefused, graph_sizes, live_sizes, load, plan_from_dumps, staging_prefix
+from pipeline.store.endpoint import Endpoint, EndpointError
+from pipeline.store.load import (
+    LoadRefused,
+    graph_sizes,
+    live_sizes,
+    load,
+    plan_from_dumps,
+    staging_prefix,
+)
 from pipeline.store.query import get_query, list_queries, run_remote
 from pipeline.store.server import OxigraphServer
 
@@ -51,7 +58,8 @@ def test_reload_replaces_and_drops_graphs_no_longer_built(loaded, built_smaller)
     _, endpoint = loaded
     report = load(endpoint, plan_from_dumps(built_smaller, IDS), IDS)
     assert live_sizes(endpoint, IDS) == expected_sizes(built_smaller)
-    assert report.dropped_graphs == 1 and IDS.graph("itu/wtdc/2025/declaration") not in live_sizes(endpoint, IDS)
+    assert report.dropped_graphs == 1
+    assert IDS.graph("itu/wtdc/2025/declaration") not in live_sizes(endpoint, IDS)
 
 
 def is_staging_post(method: str, path: str) -> bool:
@@ -138,7 +146,7 @@ def test_http_error_mid_load_keeps_previous_graph(loaded, built_smaller, failing
 
     with FaultyProxy(endpoint.query_url.rsplit("/", 1)[0], decide=decide) as proxy:
         holder.append(proxy)
-        with pytest.raises(EndpointError, match="HTTP 500|injected failure"):
+        with pytest.raises(EndpointError, match=r"HTTP 500|injected failure"):
             load(Endpoint.from_url(proxy.url, environ={}), plan_from_dumps(built_smaller, IDS), IDS)
     assert snapshot(endpoint) == before
     load(endpoint, plan_from_dumps(built_smaller, IDS), IDS)
@@ -232,3 +240,30 @@ def test_canned_queries_on_live_graphs_ignore_staging(loaded):
         )
     assert snapshot(endpoint) == before
     assert run_remote(endpoint, get_query("cited-by-document"), dataset="union")[1] != before[1]["cited-by-document"]
+
+
+@pytest.mark.parametrize("foreign", [
+    "http://127.0.0.1:9/elsewhere",                         # another site
+    "https://example.org/wsis-kg/graph/reference",          # another dataset base
+    f"{IDS.graph('')}itu/../../staging/x",                  # dot-segments out of graph/
+    f"{IDS.graph('')}reference?x=1",                        # a query part
+])
+def test_load_refuses_a_graph_outside_the_dataset_before_staging(oxigraph, built, tmp_path, foreign):
+    """A graph listed in void.ttl but outside {base}graph/ was staged, switched live and never
+    removed; now the whole load is refused before anything is sent (issue 12, item 5)."""
+    out = tmp_path / "forged"
+    out.mkdir()
+    (out / "wsis-kg.trig").write_bytes((built[1] / "wsis-kg.trig").read_bytes()
+                                       + f"\nGRAPH <{foreign}> {{ <urn:x:s> <urn:x:p> <urn:x:o> . }}\n".encode())
+    (out / "void.ttl").write_bytes((built[1] / "void.ttl").read_bytes()
+                                   + f"\n<{IDS.dataset()}> <http://rdfs.org/ns/void#subset> <{foreign}> .\n"
+                                     f"<{foreign}> <http://rdfs.org/ns/void#triples> 1 .\n".encode())
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "load", "--endpoint", oxigraph.root, "--out", str(out)],
+                          capture_output=True, text=True, check=False, env={**os.environ, "NO_PROXY": "127.0.0.1"})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"ERROR {out / 'wsis-kg.trig'}: graph <{foreign}> is not a graph of this dataset (every graph must be "
+        f"{IDS.graph('')}…, without '.' or '..' segments, '?' or '#'); nothing was loaded. Built with another --base?"
+    )
+    endpoint = Endpoint.from_url(oxigraph.root, environ={})
+    assert endpoint.select("SELECT ?g WHERE { GRAPH ?g { } }")[1] == []  # nothing staged, nothing live

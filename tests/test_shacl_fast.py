@@ -21,7 +21,12 @@ from rdflib.namespace import RDF, SH
 
 from pipeline.shacl.arbiter import to_rdflib
 from pipeline.shacl.compile import (
-    CANONICAL_LEXICAL, ShapesGraph, UnsupportedShape, compile_shapes, python_regex_to_rust, read_shapes,
+    CANONICAL_LEXICAL,
+    ShapesGraph,
+    UnsupportedShape,
+    compile_shapes,
+    python_regex_to_rust,
+    read_shapes,
 )
 from pipeline.shacl.fast import load_store, shapes_graph, validate_store
 
@@ -30,7 +35,7 @@ FIXTURES = sorted((ROOT / "tests" / "shapes" / "invalid").glob("*.ttl")) + sorte
 ID = "https://w3id.org/wsis-kg/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-Key = tuple[str, str | None, str, str, str | None, frozenset]
+Key = tuple[str | None, str | None, str | None, str, str | None, frozenset]
 
 
 def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Identifier:
@@ -65,6 +70,7 @@ def term_text(term: rdflib.term.Identifier | None) -> str | None:
         return f"<{term}>"
     if isinstance(term, rdflib.BNode):
         return f"_:{term}"
+    assert isinstance(term, rdflib.Literal), term
     if term.language:
         return str(ox.Literal(str(term), language=term.language.lower()))
     return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD + "string"))))
@@ -78,20 +84,24 @@ def normalized(text: str | None) -> str | None:
     return term_text(rdflib_term(triple.object))
 
 
-def path_text(report: rdflib.Graph, node: rdflib.term.Identifier | None) -> str | None:
+def path_text(report: rdflib.Graph, node: rdflib.term.Node | None) -> str | None:
     """A result path of the pyshacl report in the fast validator's SPARQL notation."""
-    if node is None:
-        return None
+    return None if node is None else path_of(report, node)
+
+
+def path_of(report: rdflib.Graph, node: rdflib.term.Node) -> str:
+    """One (sub)path node in SPARQL notation."""
     if isinstance(node, rdflib.URIRef):
         return f"<{node}>"
     if (node, RDF.first, None) in report:
-        return "(" + "/".join(path_text(report, p) for p in rdflib.collection.Collection(report, node)) + ")"
+        return "(" + "/".join(path_of(report, p) for p in rdflib.collection.Collection(report, node)) + ")"
     for predicate, template in ((SH.inversePath, "(^{})"), (SH.zeroOrMorePath, "({}*)"), (SH.oneOrMorePath, "({}+)"), (SH.zeroOrOnePath, "({}?)")):
         inner = report.value(node, predicate)
         if inner is not None:
-            return template.format(path_text(report, inner))
+            return template.format(path_of(report, inner))
     alternatives = report.value(node, SH.alternativePath)
-    return "(" + "|".join(path_text(report, p) for p in rdflib.collection.Collection(report, alternatives)) + ")"
+    assert alternatives is not None, f"path node {node} is none of the SHACL path forms"
+    return "(" + "|".join(path_of(report, p) for p in rdflib.collection.Collection(report, alternatives)) + ")"
 
 
 def pyshacl_keys(data: bytes, fmt: ox.RdfFormat) -> Counter[Key]:
@@ -219,7 +229,8 @@ def test_canonical_lexical_forms_are_kept_by_rdflib(datatype: str) -> None:
     for s in samples:
         if re.search(CANONICAL_LEXICAL[datatype], s):
             lit = rdflib.Literal(s, datatype=rdflib.URIRef(datatype))
-            assert lit.ill_typed is not True and str(lit) == s, (datatype, s)
+            assert lit.ill_typed is not True, (datatype, s)
+            assert str(lit) == s, (datatype, s)
 
 
 def test_python_dollar_becomes_newline_tolerant() -> None:

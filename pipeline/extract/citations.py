@@ -24,12 +24,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipeline.identifiers import Identifiers, clean_symbol
-from pipeline.model import BuildWarning, Citation, Instrument, Provision
-from pipeline.sources.reference import Conference, Reference
-from pipeline.sources.documents import SourceText
 from pipeline.extract.structure import provision_at
 from pipeline.extract.view import sentence_bounds, span
+from pipeline.identifiers import Identifiers, clean_symbol
+from pipeline.model import BuildWarning, Citation, Instrument, InstrumentKind, Provision
+from pipeline.sources.documents import SourceText
+from pipeline.sources.reference import Conference, Reference
 
 _UN_NUMBER = r"(?:ES-\d+/\d+|\d{1,4}/\d+|\d{1,3}\s*[A-Z]\s*\([IVXLC]+\))"
 _UN_LIST = re.compile(rf"(?P<list>{_UN_NUMBER}(?:\s*(?:、|,|和|及)\s*{_UN_NUMBER})*)\s*号决议")
@@ -167,7 +167,7 @@ def _itu(ctx: CitationContext, found: _Found) -> None:
             found.warn(m.start(), f"{written!r}: the organ named before it ({prefix_organ}) differs from the bracket's conference ({conference.slug}); used the bracket")
         kind = "dec" if is_decision else "res"
         work = ctx.ids.itu_work(organ, kind, n)
-        instrument_kind = "council_decision" if is_decision else "itu_resolution"
+        instrument_kind: InstrumentKind = "council_decision" if is_decision else "itu_resolution"
         if conference is None:
             cited = Instrument(kind=instrument_kind, iri=work, number=str(n), organ=organ)
         else:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from pipeline.model import ConceptMention, Provision
-from pipeline.sources.reference import Reference
-from pipeline.sources.documents import SourceText
 from pipeline.extract.structure import provision_at
 from pipeline.extract.view import sentence_bounds, span
+from pipeline.model import ConceptMention, ConceptScheme, Provision
+from pipeline.sources.documents import SourceText
+from pipeline.sources.reference import Reference
 
 _CODE = re.compile(r"(?<![A-Za-z0-9])C(1[01]|[1-9])(?![0-9/])")
 _AFTER_C7 = re.compile(r"\s*(?:行动方面)?\s*\((?P<inner>[^()]{1,20})\)")
@@ -34,7 +34,7 @@ def extract_mentions(
     context = ref.vocabulary.action_line_context
     out: list[ConceptMention] = []
 
-    def add(scheme: str, code: str, start: int, end: int) -> None:
+    def add(scheme: ConceptScheme, code: str, start: int, end: int) -> None:
         left, right = sentence_bounds(view, start, end)
         out.append(
             ConceptMention(

@@ -16,10 +16,10 @@ import datetime as dt
 import re
 from collections import Counter
 
-from pipeline.model import BuildWarning, Meeting, RegionalInitiative, RegionalPriority
-from pipeline.sources.reference import Reference
-from pipeline.sources.documents import SourceText
 from pipeline.extract.view import span
+from pipeline.model import BuildWarning, Meeting, RegionalInitiative, RegionalPriority
+from pipeline.sources.documents import SourceText
+from pipeline.sources.reference import Reference
 
 _DATED = re.compile(
     r"(?P<y>\d{4})年(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日至(?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})日\s*在(?P<place>[^\s,，、]{2,14}?)"
@@ -92,9 +92,9 @@ def extract_initiatives(
                 warned.add(meeting.slug)
                 warnings.append(BuildWarning(file=source.entry.file, line=source.line_of(m.start()), message=f"{meeting.label}: its section states no cycle; used {default}, the cycle the text states for the other regions"))
             cycle = default
-        title, _, description = source.text[m.start("rest"):m.end("rest")].partition("：")
+        title, _, rest = source.text[m.start("rest"):m.end("rest")].partition("：")
         title = _TRAILING.sub("", title.strip()).rstrip("，, ")
-        description = _TRAILING.sub("", description.strip()) or None
+        description = _TRAILING.sub("", rest.strip()) or None
         out.append(RegionalInitiative(code=f"{m.group('region')}{m.group('n')}", region=m.group("region"), title=title, description=description, cycle=cycle, meeting=meeting.slug, span=span(source, m.start(), m.end())))
     return out, warnings
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 
-from pipeline.model import RoleStatement
-from pipeline.sources.reference import Reference
-from pipeline.sources.documents import SourceText
 from pipeline.extract.view import sentence_bounds, span
+from pipeline.model import RoleStatement
+from pipeline.sources.documents import SourceText
+from pipeline.sources.reference import Reference
 
 _CODES = re.compile(r"C(?:1[01]|[1-9])(?:\s*(?:、|和|及|以及|,)\s*C(?:1[01]|[1-9]))*(?![0-9/])")
 _CODE = re.compile(r"C(1[01]|[1-9])(?![0-9])")
@@ -61,8 +61,8 @@ def extract_roles(source: SourceText, view: str, ref: Reference) -> list[RoleSta
             add(run.group(), after.group(), run.start(), after.end())
             continue
         before = None
-        for before in term_re.finditer(view, left, run.start()):
-            pass
+        for term in term_re.finditer(view, left, run.start()):
+            before = term  # the last term before the run
         if before and _ROLE_BEFORE.fullmatch(view, before.end(), run.start()):
             add(run.group(), before.group(), before.start(), run.end())
     return sorted(found.values(), key=lambda r: (r.span.start, r.code, r.role))

@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.extract.view import span
 from pipeline.identifiers import Identifiers
 from pipeline.model import AnnexPart, Provision, ProvisionKind
-from pipeline.sources.reference import Reference
 from pipeline.sources.documents import SourceText
-from pipeline.extract.view import span
+from pipeline.sources.reference import Reference
 
-_JUNK = re.compile(r"^(?:\d{2}-\d{5}\s+\d+/\d+|\d+/\d+|\\?_|---|\*\*\d+/\d+\*\*)$")
+_JUNK = re.compile(r"^(?:\d{2}-\d{5}\s+(?:\*\*)?\d+/\d+(?:\*\*)?|\d+/\d+|\\?_|---|\*\*\d+/\d+\*\*)$")
 _MARKER = re.compile(r"^(?:-\s+)?(?:\d+\t)?\*?(?P<m>[a-z]\)|[ivxl]+\)|\d{1,2}(?:\.|\))?)\*?(?=\s)\s*")
 _FOOTNOTE_LINE = re.compile(r"^(?:<sup>&</sup>lt;sup>|<sup>)(?P<sup>\\?\*|\d+)</sup>\s*|^(?P<plain>\d{1,2}) (?=第|见)|^(?P<uni>[¹²³⁴⁵⁶⁷⁸⁹])\s*")
 _FOOTNOTE_REF = re.compile(r"(?<!^)<sup>(\d+)</sup>|\$\^(\d+)\$|(?<=[\u4e00-\u9fff])([¹²³⁴⁵⁶⁷⁸⁹])")
@@ -32,7 +32,9 @@ _MAX_HEADING = 40
 _LONG_LINE = 40
 
 #: Kinds of source document whose body is made of provisions.
-STRUCTURED_KINDS = frozenset({"declaration", "resolution", "draft resolution"})
+STRUCTURED_KINDS = frozenset({"declaration", "decision", "draft decision", "draft opinion", "draft resolution", "opinion", "resolution"})
+#: Kinds of source document whose body is made of numbered paragraphs (1.3, 2.5).
+NUMBERED_KINDS = frozenset({"report", "council document"})
 
 
 @dataclass
@@ -181,8 +183,7 @@ class _Reader:
             return
         marked = _MARKER.match(text)
         o = self.open
-        continues = o is not None and not marked and self._unfinished(o)
-        if continues:
+        if o is not None and not marked and self._unfinished(o):  # continues the open item
             o.end = line.end
             o.refs += self._refs(line.raw)
             return
@@ -247,4 +248,61 @@ def provisions(
         for line in body[_body_start(body, reader):]:
             reader.feed(line)
         out.extend(reader.finish())
+    return out
+
+
+# ------------------------------------------------------------------ reports and Council documents
+_NUMBERED = re.compile(r"^(?:\[bookmark:[^\]]*\])*(?P<n>\d+(?:\.\d+)+)\s+(?P<rest>\S.*)$")
+_LIST_ITEM = re.compile(r"^(?:•|-\s|\d{1,2}\)|[a-z]\)|[ivxl]+\))")
+_SENTENCE_LINE = 10  # an unnumbered line this long ending in 。 is a paragraph of its own
+_HEADING_LINE = 40  # a numbered line this short with no closing punctuation is a heading
+
+
+def is_junk_line(text: str) -> bool:
+    """A page footer, page number or separator line (not part of any sentence)."""
+    return bool(_JUNK.match(text.strip()))
+
+
+def numbered_paragraphs(source: SourceText, container: str, start: int, end: int) -> list[Provision]:
+    """Paragraphs of a report or Council document (kind ``paragraph``), in text order.
+
+    A line numbered ``1.3`` or ``2.8.4`` opens a paragraph (marker ``1.3``) unless it is a short
+    heading with no closing punctuation (``2.8.1 人工智能（AI）``); list items (•, a), 1)) and lines
+    that continue a cut sentence or a list the paragraph announced (…如下：) belong to it. An
+    unnumbered line that is a whole sentence (…。) is a paragraph with no marker (Council
+    documents put the request to the Council in one: 请理事会将本文件记录在案。). Section headings
+    (``1 背景``) and table cells are not provisions. IDENTIFIERS.md: numbered paragraphs of
+    reports are provisions, ``{container}/provision/{k}``.
+    """
+    out: list[Provision] = []
+    open_: _Open | None = None
+
+    def close() -> None:
+        nonlocal open_
+        if open_ is not None:
+            out.append(Provision(kind="paragraph", container=container, sequence=len(out) + 1, marker=open_.marker,
+                                 span=span(source, open_.start, open_.end)))
+            open_ = None
+
+    for line in _lines(source.text, start, end):
+        text = _plain(line.text)
+        if not text or is_junk_line(text) or text.startswith("#"):
+            continue
+        numbered = _NUMBERED.match(text)
+        if numbered:
+            close()
+            rest = numbered.group("rest").strip()
+            if len(rest) <= _HEADING_LINE and rest[-1] not in "。；;：:？?，,":
+                continue  # a heading
+            open_ = _Open("paragraph", line.start, line.end, numbered.group("n"), None)
+            continue
+        if open_ is not None:
+            tail = source.text[open_.start:open_.end].rstrip()
+            if _LIST_ITEM.match(text) or tail[-1] not in "。；;？?" :
+                open_.end = line.end
+                continue
+        close()
+        if len(text) >= _SENTENCE_LINE and text[-1] == "。":
+            open_ = _Open("paragraph", line.start, line.end, None, None)
+    close()
     return out

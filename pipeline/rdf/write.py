@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import shutil
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from pipeline.errors import WsisKgError
-
+from pipeline.folders import publish_folder
 from pipeline.identifiers import Identifiers
 from pipeline.rdf.rdf_map import DCT, PREFIXES, RDF, RDFS, XSD
 
@@ -39,7 +39,7 @@ def graph_lines(triples: list[Triple] | list[Quad]) -> bytes:
     Sorting the serialized lines (bytes, in C) instead of term tuples in Python is what keeps
     a million-triple build fast; it orders by subject, predicate, object.
     """
-    data = serialize((t.triple if isinstance(t, Quad) else t for t in triples), format=RdfFormat.N_TRIPLES)
+    data = cast(bytes, serialize((t.triple if isinstance(t, Quad) else t for t in triples), format=RdfFormat.N_TRIPLES))
     return b"".join(sorted(set(data.splitlines(keepends=True))))
 
 
@@ -49,9 +49,14 @@ def as_nquads(ntriples: bytes, graph: str) -> bytes:
     return b"".join(line[:-3] + suffix for line in ntriples.splitlines(keepends=True))
 
 
+def merge_lines(parts: Iterable[bytes]) -> bytes:
+    """Sorted, unique N-Triples lines of several canonical parts (:func:`graph_lines`) as one."""
+    return b"".join(sorted({line for lines in parts for line in lines.splitlines(keepends=True)}))
+
+
 def union_lines(graphs: list[tuple[str, bytes]]) -> bytes:
     """The union of all graphs as sorted, unique N-Triples lines (the ``.nt`` dump)."""
-    return b"".join(sorted({line for _, lines in graphs for line in lines.splitlines(keepends=True)}))
+    return merge_lines(lines for _, lines in graphs)
 
 
 def parse_canonical(graphs: list[tuple[str, bytes]], union: bytes) -> tuple[list[Quad], list[Triple]]:
@@ -89,7 +94,7 @@ def void_description(
         Triple(ds, NamedNode(VOID + "triples"), n(len(triples))),
         Triple(ds, NamedNode(VOID + "entities"), n(len({t.subject for t in triples}))),
     ]
-    classes = Counter(t.object for t in triples if t.predicate == NamedNode(RDF + "type"))
+    classes = Counter(cast(NamedNode, t.object) for t in triples if t.predicate == NamedNode(RDF + "type"))
     for cls, count in sorted(classes.items(), key=lambda kv: str(kv[0])):
         part = NamedNode(f"{ids.dataset()}/class/{hashlib.sha1(cls.value.encode()).hexdigest()[:12]}")
         out += [
@@ -97,7 +102,7 @@ def void_description(
             Triple(part, NamedNode(VOID + "class"), cls),
             Triple(part, NamedNode(VOID + "entities"), n(count)),
         ]
-    graphs = Counter(q.graph_name for q in quads)
+    graphs = Counter(cast(NamedNode, q.graph_name) for q in quads)  # the dumps have no default graph
     for graph, count in sorted(graphs.items(), key=lambda kv: str(kv[0])):
         out += [
             Triple(ds, NamedNode(VOID + "subset"), graph),
@@ -131,44 +136,24 @@ def render_graphs(ids: Identifiers, graphs: list[tuple[str, bytes]], union: byte
             files[name] = union  # the canonical lines are already pyoxigraph's N-Triples
             continue
         data = quads if fmt.supports_datasets else triples
-        kwargs = {"prefixes": prefixes} if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG) else {}
-        files[name] = serialize(data, format=fmt, **kwargs)
+        with_prefixes = prefixes if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
+        files[name] = cast(bytes, serialize(data, format=fmt, prefixes=with_prefixes))
     sums = {name: hashlib.sha256(lines).hexdigest() for name, lines in graphs}
     void = void_description(ids, quads, triples, files, sums)
-    files["void.ttl"] = serialize(void, format=RdfFormat.TURTLE, prefixes={"void": VOID, "dcat": DCAT, **PREFIXES})
+    files["void.ttl"] = cast(bytes, serialize(void, format=RdfFormat.TURTLE, prefixes={"void": VOID, "dcat": DCAT, **PREFIXES}))
     return files
 
 
 def write_atomically(out: Path, files: dict[str, bytes]) -> None:
-    """Write ``files`` into ``out`` so that readers see the old folder or the new one, never a mix."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
-        for name, data in sorted(files.items()):
-            (tmp / name).write_bytes(data)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    swap_directory(tmp, out)
-    log.info("wrote %d files to %s", len(files), out)
+    """Write ``files`` into ``out`` so that readers see the old folder or the new one, never a mix.
 
-
-def swap_directory(new: Path, out: Path) -> None:
-    """Put the complete folder ``new`` in place of ``out`` (two renames); on failure keep ``out``.
-
-    Also used for triple-store folders, which are as unsafe to fill in place as the dumps.
+    ``out`` stays a real folder; see :mod:`pipeline.folders` for how the switch is one step.
     """
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    try:
-        if out.exists():
-            out.rename(old)
-        new.rename(out)
-    except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
-        if old.exists() and not out.exists():
-            old.rename(out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    out = out.resolve()
+
+    def fill(folder: Path) -> None:
+        for name, data in sorted(files.items()):
+            (folder / name).write_bytes(data)
+
+    publish_folder(out, fill)
+    log.info("wrote %d files to %s", len(files), out)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode
@@ -45,7 +46,7 @@ def actual_datatype_ok(value: object, datatype: rdflib.URIRef) -> bool:
     from datetime import date, datetime, time
     from decimal import Decimal
 
-    expected = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
+    expected: dict[rdflib.URIRef, type | tuple[type, ...]] = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
                 XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date, XSD.time: time, XSD.dateTime: datetime}
     return isinstance(value, expected[datatype]) if datatype in expected else True
 
@@ -113,7 +114,7 @@ def value_fails(component: Component, term: NamedNode | BlankNode | Literal) -> 
     raise ReportableRuntimeError(f"no exact rule for sh:{p} on {term}: this is a bug of the fast validator")
 
 
-def comparable(node: rdflib.term.Identifier) -> tuple[object, bool]:
+def comparable(node: rdflib.term.Identifier) -> tuple[Any, bool]:
     """pyshacl's sh:lessThan operand: strings for IRIs and string literals, the literal otherwise."""
     if isinstance(node, rdflib.BNode):
         raise ReportableRuntimeError("Cannot use sh:lessThan to compare a BlankNode.")

@@ -24,8 +24,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TypedDict, cast
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, RdfFormat, Store, parse
 
 from pipeline.errors import WsisKgError
 
@@ -151,6 +152,15 @@ class Component:
     reports_value: bool = True
 
 
+class ShapeFacts(TypedDict):
+    """What every check of one shape reports: the shape, its path, severity and messages."""
+
+    shape: str
+    path: str | None
+    severity: str
+    messages: tuple[Message, ...]
+
+
 @dataclass(frozen=True)
 class Check:
     """One SPARQL query and what its rows mean.
@@ -221,7 +231,7 @@ def python_regex_to_rust(pattern: str, flags: str) -> str:
 def regex_error(pattern: str, flags: str) -> str | None:
     """What pyoxigraph says about a pattern, or None if it runs."""
     try:
-        rows = list(Store().query(f"SELECT (REGEX(\"\", {sparql_string(pattern)}, {sparql_string(flags)}) AS ?x) {{}}"))
+        rows = list(cast(QuerySolutions, Store().query(f"SELECT (REGEX(\"\", {sparql_string(pattern)}, {sparql_string(flags)}) AS ?x) {{}}")))
     except (SyntaxError, OSError, ValueError) as exc:
         return str(exc)
     return None if rows and rows[0]["x"] is not None else "the regex engine rejects it (lookaround and backreferences are not supported)"
@@ -276,7 +286,7 @@ def subclass_closure(store: Store) -> dict[str, frozenset[str]]:
     pyshacl runs without an ontology graph, so only the data graph's rdfs:subClassOf counts.
     """
     parents: dict[str, set[str]] = {}
-    for row in store.query(f"SELECT ?s ?o WHERE {{ ?s <{RDFS}subClassOf> ?o }}"):
+    for row in cast(QuerySolutions, store.query(f"SELECT ?s ?o WHERE {{ ?s <{RDFS}subClassOf> ?o }}")):
         if isinstance(row["s"], NamedNode) and isinstance(row["o"], NamedNode):
             parents.setdefault(row["o"].value, set()).add(row["s"].value)
     closure: dict[str, frozenset[str]] = {}
@@ -406,14 +416,14 @@ class VerdictBuilder:
             out.append((Component(SH + "NodeKindConstraintComponent", "nodeKind", (str(kind),)), self.bind(node_kind_verdict(x, kind))))
         flags = s.one(shape, SH + "flags")
         flag_text = "".join(f for f in (flags.value.lower() if isinstance(flags, Literal) else "") if f in "im")
-        for pattern in s.objects(shape, SH + "pattern"):
-            if not isinstance(pattern, Literal):
+        for regex in s.objects(shape, SH + "pattern"):
+            if not isinstance(regex, Literal):
                 raise UnsupportedShape(f"sh:pattern of {shape} must be a literal")
-            rust = python_regex_to_rust(pattern.value, flag_text)
+            rust = python_regex_to_rust(regex.value, flag_text)
             check_regex(rust, flag_text, shape)
             expr = (f"IF(isBlank({x}), {FAIL}, IF({needs_rdflib_string(x)}, {ASK}, "
                     f"IF(REGEX(STR({x}), {sparql_string(rust)}, {sparql_string(flag_text)}), {PASS}, {FAIL})))")
-            out.append((Component(SH + "PatternConstraintComponent", "pattern", (pattern.value, flag_text)), self.bind(expr)))
+            out.append((Component(SH + "PatternConstraintComponent", "pattern", (regex.value, flag_text)), self.bind(expr)))
         for name, op in (("minLength", ">="), ("maxLength", "<=")):
             n = integer_of(s, shape, SH + name)
             if n is None:
@@ -576,8 +586,8 @@ def value_pattern(unit: Unit, shapes: ShapesGraph) -> str:
 def compile_unit(shapes: ShapesGraph, subclasses: Mapping[str, frozenset[str]], unit: Unit) -> list[Check]:
     """All checks of one shape."""
     s, node = shapes, unit.shape
-    common = dict(shape=str(node), path=sparql_path(s, unit.path) if unit.path is not None else None,
-                  severity=severity_of(s, node), messages=messages_of(s, node))
+    common: ShapeFacts = {"shape": str(node), "path": sparql_path(s, unit.path) if unit.path is not None else None,
+              "severity": severity_of(s, node), "messages": messages_of(s, node)}
     focus = focus_pattern(list(unit.branches))
     values = value_pattern(unit, s)
     checks = []
@@ -610,7 +620,7 @@ def compile_unit(shapes: ShapesGraph, subclasses: Mapping[str, frozenset[str]], 
     return checks
 
 
-def count_checks(s: ShapesGraph, subclasses: Mapping[str, frozenset[str]], unit: Unit, focus: str, values: str, common: dict) -> list[Check]:
+def count_checks(s: ShapesGraph, subclasses: Mapping[str, frozenset[str]], unit: Unit, focus: str, values: str, common: ShapeFacts) -> list[Check]:
     """sh:minCount, sh:maxCount, sh:hasValue and qualified counts: one grouped query per shape."""
     node = unit.shape
     aggregates, binds, bounds, conditions = ["(COUNT(DISTINCT ?v) AS ?n)"], [], [], []
@@ -635,7 +645,7 @@ def count_checks(s: ShapesGraph, subclasses: Mapping[str, frozenset[str]], unit:
             raise UnsupportedShape(f"{node}: sh:qualifiedValueShapesDisjoint true is not supported")
         builder = VerdictBuilder(s, subclasses, "q")
         verdict = builder.nested(qualified, "?v")
-        binds += builder.binds + [f"BIND(IF({verdict} = {PASS}, ?v, ?unbound) AS ?qv)", f"BIND(IF({verdict} = {ASK}, 1, 0) AS ?qa_)"]
+        binds += [*builder.binds, f"BIND(IF({verdict} = {PASS}, ?v, ?unbound) AS ?qv)", f"BIND(IF({verdict} = {ASK}, 1, 0) AS ?qa_)"]
         aggregates += ["(COUNT(DISTINCT ?qv) AS ?q)", "(MAX(?qa_) AS ?qa)"]
         conditions.append("COALESCE(?qa, 0) = 1")
         bounds.append(("ask", "?qa", 0))
@@ -659,7 +669,7 @@ def count_checks(s: ShapesGraph, subclasses: Mapping[str, frozenset[str]], unit:
     return [Check("counts", query, bounds=tuple(bounds), **common)]
 
 
-def pair_checks(s: ShapesGraph, unit: Unit, focus: str, values: str, common: dict) -> list[Check]:
+def pair_checks(s: ShapesGraph, unit: Unit, focus: str, values: str, common: ShapeFacts) -> list[Check]:
     """sh:lessThan / sh:lessThanOrEquals: one row per (value, other value) pair that fails or needs rdflib."""
     checks = []
     for name, op in (("lessThan", "<"), ("lessThanOrEquals", "<=")):
@@ -681,7 +691,7 @@ def pair_checks(s: ShapesGraph, unit: Unit, focus: str, values: str, common: dic
 SELECT_HEAD = re.compile(r"\bSELECT\s+(DISTINCT\s+|REDUCED\s+)?", re.IGNORECASE)
 
 
-def sparql_check(s: ShapesGraph, unit: Unit, constraint: Term, common: dict) -> Check:
+def sparql_check(s: ShapesGraph, unit: Unit, constraint: Term, common: ShapeFacts) -> Check:
     """An sh:sparql constraint: its SELECT with the focus nodes joined in where $this is bound.
 
     pyshacl pre-binds $this once per focus node; inserting the target pattern at the start of

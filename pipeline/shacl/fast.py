@@ -16,14 +16,40 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Lock
 from pathlib import Path
+from typing import Any, cast
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, parse, serialize
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    Quad,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    Triple,
+    parse,
+    serialize,
+)
 
 from pipeline import layout
 from pipeline.errors import WsisKgError
 from pipeline.shacl.compile import (
-    ASK, FAIL, SH, VERBATIM, XSD, Check, Message, ShapesGraph, UnsupportedShape, compile_shapes, native, read_shapes, subclass_closure,
+    ASK,
+    FAIL,
+    SH,
+    VERBATIM,
+    XSD,
+    Check,
+    Message,
+    ShapesGraph,
+    UnsupportedShape,
+    compile_shapes,
+    native,
+    read_shapes,
+    subclass_closure,
 )
 
 log = logging.getLogger(__name__)
@@ -77,18 +103,18 @@ def protect_literals(ntriples: bytes) -> bytes:
     lexical form as ``\\"^^<``, which is checked for (and then handled term by term).
     """
     if b'\\"^^<' in ntriples:
-        return serialize([protect_triple(t) for t in parse(ntriples, format=RdfFormat.N_TRIPLES)], format=RdfFormat.N_TRIPLES)
+        return cast(bytes, serialize([protect_triple(t) for t in parse(ntriples, format=RdfFormat.N_TRIPLES)], format=RdfFormat.N_TRIPLES))
     out = ntriples.replace(b'"^^<' + XSD.encode(), b'"^^<' + (VERBATIM + XSD).encode())
     string = (VERBATIM + XSD + "string>").encode()
     return out.replace(string, (XSD + "string>").encode()) if string in out else out
 
 
-def protect_triple(triple):
+def protect_triple(triple: Triple | Quad) -> Triple:
     """One triple with its object's datatype moved under VERBATIM (the slow, exact way)."""
     o = triple.object
     if isinstance(o, Literal) and o.language is None and o.datatype.value.startswith(XSD) and o.datatype.value != XSD + "string":
         o = Literal(o.value, datatype=NamedNode(VERBATIM + o.datatype.value))
-    return type(triple)(triple.subject, triple.predicate, o)
+    return Triple(triple.subject, triple.predicate, o)
 
 
 def load_store(data: bytes, fmt: RdfFormat = RdfFormat.N_TRIPLES, *, lenient: bool = False) -> Store:
@@ -98,7 +124,7 @@ def load_store(data: bytes, fmt: RdfFormat = RdfFormat.N_TRIPLES, *, lenient: bo
     on dumps it has just parsed strictly.
     """
     if fmt != RdfFormat.N_TRIPLES:
-        data = serialize(parse(data, format=fmt), format=RdfFormat.N_TRIPLES)
+        data = cast(bytes, serialize(parse(data, format=fmt), format=RdfFormat.N_TRIPLES))
     store = Store()
     store.load(input=protect_literals(data), format=RdfFormat.N_TRIPLES, lenient=lenient)
     return store
@@ -109,11 +135,19 @@ def term_text(term: NamedNode | BlankNode | Literal | None) -> str | None:
     return None if term is None else str(native(term))
 
 
+def solutions(store: Store, query: str) -> QuerySolutions:
+    """The solutions of a SELECT query (every compiled check is one); anything else is a bug."""
+    result = store.query(query)
+    if not isinstance(result, QuerySolutions):
+        raise WsisKgError(f"compiled query is not a SELECT query:\n{query}")
+    return result
+
+
 def value_rows(store: Store, check: Check) -> Iterator[Violation]:
     """Results of a ``values`` check: a row per value with at least one failing component."""
-    for row in store.query(check.query):
+    for row in solutions(store, check.query):
         focus, value = row["this"], row["v"]
-        for component, var in zip(check.components, check.variables):
+        for component, var in zip(check.components, check.variables, strict=True):
             verdict = int(row[var].value)
             if verdict == ASK:
                 if component.parameter == "or":
@@ -130,7 +164,7 @@ def value_rows(store: Store, check: Check) -> Iterator[Violation]:
 
 def count_rows(store: Store, check: Check) -> Iterator[Violation]:
     """Results of a ``counts`` check (no sh:value, as pyshacl reports cardinality)."""
-    for row in store.query(check.query):
+    for row in solutions(store, check.query):
         for component, var, limit in check.bounds:
             got = row[var[1:]]
             n = int(got.value) if got is not None else 0
@@ -150,7 +184,7 @@ def count_rows(store: Store, check: Check) -> Iterator[Violation]:
 def pair_rows(store: Store, check: Check) -> Iterator[Violation]:
     """Results of a ``pairs`` check (sh:lessThan, sh:lessThanOrEquals): one per failing pair."""
     component = check.components[0]
-    for row in store.query(check.query):
+    for row in solutions(store, check.query):
         if int(row["c"].value) == ASK:
             from pipeline.shacl.arbiter import pair_fails
 
@@ -161,7 +195,7 @@ def pair_rows(store: Store, check: Check) -> Iterator[Violation]:
 
 def lang_rows(store: Store, check: Check) -> Iterator[Violation]:
     """Results of a ``langs`` check: one per duplicated language, without a value (as pyshacl)."""
-    for row in store.query(check.query):
+    for row in solutions(store, check.query):
         yield Violation(str(row["this"]), check.path, check.shape, check.components[0].iri, None, check.messages, check.severity)
 
 
@@ -169,7 +203,7 @@ def format_message(message: Message, bindings: dict[str, str]) -> Message:
     """pyshacl's substitution of ``{?var}`` / ``{$var}`` in SPARQL-based messages."""
     text = message.text
     for var, val in bindings.items():
-        text = re.sub("{{[?$]{}}}".format(var), val, text)
+        text = re.sub(f"{{[?$]{var}}}", val, text)
     return Message(text, message.language)
 
 
@@ -180,7 +214,7 @@ def plain(term: NamedNode | BlankNode | Literal) -> str:
 
 def sparql_rows(store: Store, check: Check) -> Iterator[Violation]:
     """Results of an sh:sparql constraint, de-duplicated per focus node as pyshacl does."""
-    results = store.query(check.query)
+    results = solutions(store, check.query)
     names = [v.value for v in results.variables]
     seen = set()
     for row in results:
@@ -218,7 +252,7 @@ def run_check(store: Store, check: Check) -> list[Violation]:
         raise WsisKgError(f"compiled query for {check.shape} ({check.kind}) is invalid: {exc}\n{check.query}") from exc
 
 
-def run_share(store: Store, checks: list[Check], counter, lock) -> list[Violation]:
+def run_share(store: Store, checks: list[Check], counter: Any, lock: Lock) -> list[Violation]:
     """Take checks off the shared counter until none are left (both processes do this)."""
     out: list[Violation] = []
     while True:
@@ -230,11 +264,11 @@ def run_share(store: Store, checks: list[Check], counter, lock) -> list[Violatio
         out += run_check(store, checks[i])
 
 
-def child_main(store: Store, checks: list[Check], counter, lock, conn) -> None:
+def child_main(store: Store, checks: list[Check], counter: Any, lock: Lock, conn: Connection) -> None:
     """The forked worker: its share of results, or the error, back through the pipe."""
     try:
         conn.send(("ok", run_share(store, checks, counter, lock)))
-    except BaseException as exc:  # noqa: BLE001 - the parent re-raises it
+    except BaseException as exc:
         conn.send(("error", exc))
     finally:
         conn.close()
@@ -254,10 +288,11 @@ def run_parallel(store: Store, checks: list[Check]) -> list[Violation]:
     try:
         mine = run_share(store, checks, counter, lock)
     finally:
-        status, theirs = receive.recv()
+        status, answer = receive.recv()
         child.join()
     if status == "error":
-        raise theirs
+        raise answer
+    theirs: list[Violation] = answer
     return mine + theirs
 
 

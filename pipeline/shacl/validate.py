@@ -134,7 +134,7 @@ def conformance_in_background(ntriples: bytes, engine: str = "fast") -> Callable
 def _check_and_send(ntriples: bytes, engine: str, send: Connection) -> None:
     try:
         send.send(("problems", validate_bytes(ntriples, engine=engine, trusted=True)))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+    except BaseException as exc:
         send.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         send.close()

@@ -25,10 +25,26 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 
 from pipeline.errors import InputError
-from pipeline.identifiers import slug_ok
+from pipeline.identifiers import (
+    KEY_TEMPLATE_HELP,
+    KeyTemplate,
+    clean_symbol,
+    parse_key,
+    slug_ok,
+    symbol_family,
+)
 from pipeline.sources.yamlfile import SafeLoader
 
 MANIFEST = "manifest.yaml"
@@ -62,6 +78,90 @@ DEFAULT_LIMITS = Limits()
 def _bytes(n: int) -> str:
     """A byte count as people read it: ``16,777,216 bytes (16.0 MiB)``."""
     return f"{n:,} bytes ({n / 2**20:.1f} MiB)"
+
+
+# ------------------------------------------------------------------------------ key, kind, symbol
+#: The genres a manifest may state (``kind``). The RDF class comes from the key's template;
+#: the kind says what sort of text it is and must agree with that template (KIND_TEMPLATES).
+DocumentKind = Literal[
+    "circular letter", "council document", "declaration", "decision", "document", "draft decision",
+    "draft opinion", "draft resolution", "opinion", "report", "resolution", "web page",
+]
+_DOCUMENTS = frozenset({"un-document", "itu-document", "unsymbolled", "named"})
+#: Which key templates each kind can have: a resolution needs a resolution number, a decision a
+#: decision number, an opinion a WTPF opinion key; texts without a number of their own take a
+#: symbol key or a key without symbol (docs/identifiers.md).
+KIND_TEMPLATES: dict[str, frozenset[str]] = {
+    "resolution": frozenset({"unga-resolution", "ecosoc-resolution", "sc-resolution", "itu-resolution", "un-document"}),
+    "decision": frozenset({"ecosoc-decision", "council-decision", "un-document"}),
+    "opinion": frozenset({"wtpf-opinion"}),
+    "declaration": frozenset({"wtdc-declaration", "unga-resolution"}) | _DOCUMENTS,
+    **dict.fromkeys(("circular letter", "council document", "document", "draft decision", "draft opinion", "draft resolution", "report", "web page"), _DOCUMENTS),
+}
+#: A UN symbol that a resolution or decision of kind ``resolution``/``decision`` may carry as key.
+_UN_NUMBERED_SYMBOL = {"resolution": "/RES/", "decision": "/DEC/"}
+
+
+def key_problem(key: str, kind: str, symbol: str | None) -> str | None:
+    """Why a manifest entry's key, kind and symbol cannot all be right (None when they agree).
+
+    Rules (docs/identifiers.md, "Source documents"): the key follows one template; the kind
+    agrees with it (a ``resolution`` needs a key with a resolution number, ``itu/wtdc/{year}/
+    declaration`` is a ``declaration``…); a ``symbol`` is the one the key carries (the first of a
+    joint symbol ``A/…-E/…`` may be the key's), and a document with a symbol is keyed by it:
+    ``un/{symbol}`` for a UN symbol, ``itu/doc/{symbol}`` for an ITU one.
+    """
+    parsed = parse_key(key)
+    if parsed is None:
+        hint = ""
+        head = key.split("/", 1)
+        if len(head) == 2 and head[0] == "un" and symbol_family(head[1]) == "itu":
+            hint = f" ({head[1]} is an ITU symbol: use itu/doc/{head[1]})"
+        elif len(head) == 2 and head[0] == "itu" and head[1].startswith("doc/") and symbol_family(head[1][4:]) == "un":
+            hint = f" ({head[1][4:]} is a UN symbol: use un/{head[1][4:]})"
+        return f"key {key!r} follows no identifier template{hint}; templates: {KEY_TEMPLATE_HELP}"
+    allowed = KIND_TEMPLATES[kind]
+    if parsed.template not in allowed:
+        return f"kind {kind!r} cannot have key {key!r} (a {parsed.template.replace('-', ' ')} key); {_kind_hint(kind)}"
+    marker = _UN_NUMBERED_SYMBOL.get(kind)
+    if parsed.template == "un-document" and marker and marker not in (parsed.symbol or ""):
+        return f"kind {kind!r} cannot have key {key!r}: a UN {kind} symbol contains {marker} ({_kind_hint(kind)})"
+    return _symbol_problem(parsed, symbol) if symbol is not None else None
+
+
+def _kind_hint(kind: str) -> str:
+    hints = {
+        "resolution": "a resolution key has its number: un/A/RES/{session}/{n}, un/E/RES/{year}/{n}, un/S/RES/{n}, itu/{organ}/res/{n}[/{year}]",
+        "decision": "a decision key has its number: un/E/DEC/{year}/{n}, itu/council/dec/{n}[/{year}]",
+        "opinion": "an opinion key is itu/wtpf/{year}/opinion/{n}",
+    }
+    return hints.get(kind, "use un/{symbol} or itu/doc/{symbol} for a document with a symbol, {un|itu}/{body}/{year}/{slug} without one")
+
+
+def _symbol_problem(parsed: KeyTemplate, symbol: str) -> str | None:
+    written = clean_symbol(symbol)
+    first = written
+    if parsed.template == "un-document" and "-" in written:
+        head, _, tail = written.partition("-")
+        if tail[:2] in ("A/", "E/", "S/"):
+            first = head  # joint symbol A/79/62-E/2024/3: the key is the first one
+    if parsed.symbol is not None:
+        if first.replace(" ", "") != parsed.symbol and not _same_sc_symbol(parsed, first):
+            return f"symbol {symbol!r} is not the key's symbol {parsed.symbol!r}"
+        return None
+    family = symbol_family(written) or parsed.family
+    if parsed.template in ("unsymbolled", "named"):
+        where = f"itu/doc/{written}" if family == "itu" else f"un/{written}"
+        return f"a document with symbol {symbol!r} is keyed by it: {where} (the key {parsed.template} form is for documents without one)"
+    if family != parsed.family:
+        return f"symbol {symbol!r} is a {family.upper()} symbol but the key is a {parsed.family.upper()} one"
+    return None
+
+
+def _same_sc_symbol(parsed: KeyTemplate, written: str) -> bool:
+    """S/RES/1325(2000) is the symbol of key un/S/RES/1325 (the year is dropped from the IRI)."""
+    return parsed.template == "sc-resolution" and written.split("(")[0] == parsed.symbol
+
 
 
 # ------------------------------------------------------------------------------ field types
@@ -185,8 +285,10 @@ class ManifestEntry(BaseModel):
     key: Annotated[str, AfterValidator(_key)] = Field(
         description="Identifier path under id/ (IDENTIFIERS.md), e.g. itu/wtdc/res/30/2022."
     )
-    kind: Literal["declaration", "resolution", "draft resolution", "report", "council document"] = Field(
-        description="What sort of text this is; decides its RDF class and whether it has provisions."
+    kind: DocumentKind = Field(
+        description="The genre the text is (resolution, decision, report…): it must agree with the key's "
+        "template, adds a genre class (report, council document, draft resolution) and decides whether "
+        "the text is read as provisions. The key's template decides the main RDF class."
     )
     language: Annotated[str, AfterValidator(_language)] = Field(description="ISO 639-1 code of the text's language.")
     title_zh: Title = Field(description="Title in Chinese, as the text gives it.")
@@ -201,6 +303,20 @@ class ManifestEntry(BaseModel):
     encoding: Literal["utf-8", "gb18030"] = Field(
         default="utf-8", description="Text encoding; GB18030 only when stated here, never guessed."
     )
+
+    @model_validator(mode="after")
+    def _key_kind_symbol_agree(self) -> ManifestEntry:
+        problem = key_problem(self.key, self.kind, self.symbol)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+    @property
+    def template(self) -> KeyTemplate:
+        """The identifier template of ``key`` (checked on load, so never None here)."""
+        parsed = parse_key(self.key)
+        assert parsed is not None, self.key
+        return parsed
 
 
 class Manifest(BaseModel):
@@ -255,12 +371,16 @@ def _line(node: yaml.Node) -> int:
 
 
 def _entry_name(index: int, raw: dict[str, Any]) -> str:
-    """``entry 3 (key itu/wtdc/res/30/2022)``: the entry's number and whatever names it best."""
-    for field in ("key", "file"):
+    """``entry 3 (001.txt, key itu/wtdc/res/30/2022)``: the entry's number, file and key, as far
+    as they are printable."""
+
+    def shown(field: str) -> str | None:
         value = raw.get(field)
-        if isinstance(value, str) and value and not _CONTROL.search(value) and len(value) <= 200:
-            return f"entry {index + 1} ({field} {value})"
-    return f"entry {index + 1}"
+        ok = isinstance(value, str) and value and not _CONTROL.search(value) and len(value) <= 200
+        return value if ok else None
+
+    names = [n for n in (shown("file"), f"key {shown('key')}" if shown("key") else None) if n]
+    return f"entry {index + 1} ({', '.join(names)})" if names else f"entry {index + 1}"
 
 
 def _scalar(node: yaml.Node) -> str | None:
@@ -296,15 +416,18 @@ def _read_manifest_text(path: Path, limits: Limits) -> str:
 def _compose(path: Path, text: str) -> yaml.Node | None:
     loader = _ManifestLoader(text)
     try:
-        return loader.get_single_node()
+        node: yaml.Node | None = loader.get_single_node()
+        return node
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         raise InputError(path, f"not valid YAML: {what}", mark.line + 1 if mark else None) from None
     except yaml.reader.ReaderError as exc:  # libyaml counts bytes of UTF-8, the Python reader characters
-        before = text.encode("utf-8")[: exc.position] if SafeLoader is not yaml.SafeLoader else text[: exc.position]
+        if SafeLoader is yaml.SafeLoader:
+            line = text.count("\n", 0, exc.position) + 1
+        else:
+            line = text.encode("utf-8").count(b"\n", 0, exc.position) + 1
         char = chr(exc.character) if isinstance(exc.character, int) else exc.character
-        line = before.count(b"\n" if isinstance(before, bytes) else "\n") + 1
         raise InputError(path, f"not valid YAML: {exc.reason} ({_char(char)})", line) from None
     except yaml.YAMLError as exc:
         raise InputError(path, f"not valid YAML: {exc}") from None
@@ -366,7 +489,7 @@ def _field_problem(error: Any, name: str, raw: dict[str, Any], entry_line: int, 
     message = error["msg"].removeprefix("Value error, ")
     if kind == "literal_error":
         message = f"{raw.get(field)!r} is not one of: {message.removeprefix('Input should be ')}"
-    return _Problem(line, f"{name}: {field}: {message}")
+    return _Problem(line, f"{name}: {field}: {message}" if field else f"{name}: {message}")
 
 
 def load_manifest(folder: Path, limits: Limits = DEFAULT_LIMITS, events: Collection[str] | None = None) -> Manifest:
@@ -495,7 +618,7 @@ def read_source(folder: Path, entry: ManifestEntry, limits: Limits = DEFAULT_LIM
     try:
         info = os.stat(real)
     except FileNotFoundError:
-        raise InputError(where, f"{name}: document {entry.file!r} (key {entry.key}) is listed but not present", line) from None
+        raise InputError(where, f"{name}: {entry.file!r} is listed but not present in the folder", line) from None
     except OSError as exc:
         raise InputError(where, f"{name}: cannot read {entry.file!r} ({exc.strerror})", line) from None
     if not stat.S_ISREG(info.st_mode):

@@ -15,4 +15,4 @@ SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def safe_load(text: str) -> Any:
     """``yaml.safe_load`` through the fastest safe loader available."""
-    return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader, C or Python
+    return yaml.load(text, Loader=SafeLoader)

@@ -19,16 +19,18 @@ import http.client
 import json
 import logging
 import os
-import socket
 import urllib.error
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import quote, urlsplit
 
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from pipeline.errors import WsisKgError
+
+_R = TypeVar("_R")
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +118,9 @@ class Endpoint:
         sparql.setQuery(text)
         sparql.setReturnFormat(JSON)
         result = self._call(self.query_url, lambda: sparql.query().convert())
-        return bool(result.get("boolean"))
+        if not isinstance(result, dict) or "boolean" not in result:
+            raise EndpointError(f"{self.query_url}: the answer is not a SPARQL JSON boolean")
+        return bool(result["boolean"])
 
     def update(self, text: str) -> None:
         """Run one SPARQL update request (one transaction on Oxigraph and Fuseki)."""
@@ -124,7 +128,7 @@ class Endpoint:
         sparql.setQuery(text)
         self._call(self.update_url, lambda: sparql.query())
 
-    def _call(self, url: str, request):
+    def _call(self, url: str, request: Callable[[], _R]) -> _R:
         try:
             return request()
         except SPARQLWrapperException as exc:
@@ -133,7 +137,7 @@ class Endpoint:
             raise EndpointError(f"{url}: HTTP {exc.code} {exc.reason}: {_body(exc)}") from None
         except urllib.error.URLError as exc:
             raise EndpointError(f"{url}: unreachable ({exc.reason})") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise EndpointError(f"{url}: no answer within {self.timeout:g} s") from None
         except (ConnectionError, http.client.HTTPException, json.JSONDecodeError) as exc:
             raise EndpointError(f"{url}: {type(exc).__name__}: {exc}") from None
@@ -173,7 +177,7 @@ class GraphStoreClient:
     def _connection(self) -> http.client.HTTPConnection:
         if self._conn is None:
             cls = http.client.HTTPSConnection if self._parts.scheme == "https" else http.client.HTTPConnection
-            self._conn = cls(self._parts.hostname, self._parts.port, timeout=self.endpoint.timeout)
+            self._conn = cls(self._parts.hostname or "", self._parts.port, timeout=self.endpoint.timeout)
         return self._conn
 
     def put(self, graph: str, body: bytes, content_type: str = "application/n-triples") -> None:
@@ -211,7 +215,7 @@ class GraphStoreClient:
                 self.close()
                 if attempt == 2:
                     raise EndpointError(f"{self.endpoint.store_url}: connection lost while sending {what} ({exc})") from None
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 self.close()
                 raise EndpointError(f"{self.endpoint.store_url}: no answer within {self.endpoint.timeout:g} s for {what}") from None
             except OSError as exc:
@@ -223,5 +227,5 @@ class GraphStoreClient:
 def _body(exc: urllib.error.HTTPError) -> str:
     try:
         return exc.read().decode("utf-8", "replace").strip()[:300]
-    except Exception:  # noqa: BLE001 - the status line is enough when the body is gone
+    except Exception:
         return ""

@@ -1,6 +1,6 @@
 """Load a build into a SPARQL 1.1 store so that readers never see a half-loaded graph.
 
-The built dumps hold one named graph per source document plus ``graph/reference``; the
+The built dumps hold one named graph per source document plus ``graph/reference`` and ``graph/descriptions``; the
 store also gets the build's VoID description in the graph named by the dataset IRI, so that
 clients can learn which graphs are live and how big they are.
 
@@ -30,16 +30,26 @@ import hashlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    RdfFormat,
+    Triple,
+    parse,
+    serialize,
+)
 
-from pipeline.store.endpoint import Endpoint
 from pipeline.errors import WsisKgError
 from pipeline.identifiers import Identifiers
 from pipeline.rdf.write import SPDX_CHECKSUM, VOID, as_nquads, graph_lines
+from pipeline.store.endpoint import Endpoint
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +122,7 @@ def plan_from_dumps(out: Path, ids: Identifiers) -> LoadPlan:
         description = list(parse(path=str(void), format=RdfFormat.TURTLE))
     except SyntaxError as exc:
         raise LoadRefused(f"{exc.filename or trig}: {exc}") from None
+    refuse_foreign_graphs(by_graph, ids, trig)
     promised = void_graph_sizes(description, ids)
     if set(promised) != set(by_graph):
         raise LoadRefused(f"{trig} and {void} disagree on the graphs: {sorted(set(promised) ^ set(by_graph))}")
@@ -119,28 +130,56 @@ def plan_from_dumps(out: Path, ids: Identifiers) -> LoadPlan:
         if len(triples) != promised[name]:
             raise LoadRefused(f"{trig}: graph <{name}> has {len(triples)} triples, {void} says {promised[name]}")
     sums = void_graph_sums(description, ids)
-    graphs = []
+    dumps = []
     for name, triples in sorted(by_graph.items()):
         body = graph_lines(triples)
         digest = hashlib.sha256(body).hexdigest()
         if name in sums and sums[name] != digest:
             raise LoadRefused(f"{trig}: graph <{name}> does not match its checksum in {void}")
-        graphs.append(GraphDump(name, body, len(triples), digest))
-    graphs = tuple(graphs)
+        dumps.append(GraphDump(name, body, len(triples), digest))
+    graphs = tuple(dumps)
     if not graphs or not sum(g.triples for g in graphs):
         raise LoadRefused(f"{trig} is empty: nothing to load")
-    return LoadPlan(graphs, GraphDump(ids.dataset(), serialize(description, format=RdfFormat.N_TRIPLES), len(description)))
+    return LoadPlan(graphs, GraphDump(ids.dataset(), cast(bytes, serialize(description, format=RdfFormat.N_TRIPLES)), len(description)))
+
+
+def refuse_foreign_graphs(names: Iterable[str], ids: Identifiers, source: Path | str) -> None:
+    """Refuse, before anything is sent, any graph that is not one of this dataset's graphs.
+
+    A load only ever replaces ``{base}graph/…`` graphs (and drops them); a graph elsewhere
+    (another base, another site's IRI, a dot-segment or query part) would be written live and
+    never removed by later loads, so the whole load is refused. Raises LoadRefused.
+    """
+    prefix = ids.graph("")
+    foreign = sorted(n for n in names if not n.startswith(prefix) or _not_a_plain_path(n.removeprefix(prefix)))
+    if foreign:
+        shown = ", ".join(f"<{n}>" for n in foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise LoadRefused(
+            f"{source}: graph {shown} is not a graph of this dataset (every graph must be {prefix}…, "
+            "without '.' or '..' segments, '?' or '#'); nothing was loaded. Built with another --base?"
+        )
+
+
+def _not_a_plain_path(path: str) -> bool:
+    return not path or "?" in path or "#" in path or any(seg in (".", "..", "") for seg in path.split("/"))
 
 
 def void_graph_sizes(description: list[Triple], ids: Identifiers) -> dict[str, int]:
     """The ``void:triples`` of every ``void:subset`` of the dataset, by graph name."""
-    subsets = {t.object.value for t in description if t.subject == NamedNode(ids.dataset()) and t.predicate == NamedNode(VOID + "subset")}
-    return {t.subject.value: int(t.object.value) for t in description if t.predicate == NamedNode(VOID + "triples") and t.subject.value in subsets}
+    subsets = {value_of(t.object) for t in description if t.subject == NamedNode(ids.dataset()) and t.predicate == NamedNode(VOID + "subset")}
+    return {value_of(t.subject): int(value_of(t.object)) for t in description if t.predicate == NamedNode(VOID + "triples") and value_of(t.subject) in subsets}
 
 
 def void_graph_sums(description: list[Triple], ids: Identifiers) -> dict[str, str]:
     """The SHA-256 ``void.ttl`` gives each graph's canonical lines, by graph name."""
-    return {t.subject.value: t.object.value for t in description if t.predicate == NamedNode(SPDX_CHECKSUM) and t.subject.value.startswith(ids.graph(""))}
+    return {value_of(t.subject): value_of(t.object) for t in description if t.predicate == NamedNode(SPDX_CHECKSUM) and value_of(t.subject).startswith(ids.graph(""))}
+
+
+def value_of(term: NamedNode | BlankNode | Literal | Triple) -> str:
+    """The IRI or lexical form of a ``void.ttl`` term; a quoted triple there is refused."""
+    if isinstance(term, Triple):
+        raise LoadRefused(f"void.ttl: unexpected quoted triple {term}")
+    return term.value
 
 
 def live_sums(endpoint: Endpoint, ids: Identifiers) -> dict[str, str]:
@@ -176,6 +215,7 @@ def load(
 ) -> LoadReport:
     """Replace the live graphs in ``endpoint`` by ``plan``, atomically as seen by readers."""
     started = time.perf_counter()
+    refuse_foreign_graphs((g.name for g in plan.graphs), ids, "the load plan")
     live = live_sizes(endpoint, ids)
     live_total = sum(live.values())
     if plan.triples < min_ratio * live_total:

@@ -27,9 +27,9 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, QuerySolutions, RdfFormat, Store, Variable
 
 from pipeline import layout
-from pipeline.store.endpoint import Endpoint
 from pipeline.errors import QueryError
 from pipeline.identifiers import Identifiers
+from pipeline.store.endpoint import Endpoint
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +114,8 @@ def bind(query: CannedQuery, values: dict[str, str], ids: Identifiers) -> dict[V
                 raise QueryError(f"{query.name}: {name} is not a valid IRI ({exc}), got {raw!r}") from None
             continue
         pattern = _TYPES[param.type]
-        if not pattern.match(value):
-            raise QueryError(f"{query.name}: {name} must match {pattern.pattern}, got {raw!r}")
+        if pattern is None or not pattern.match(value):
+            raise QueryError(f"{query.name}: {name} must match {pattern.pattern if pattern else param.type}, got {raw!r}")
         out[Variable(name)] = Literal(value)
     return out
 

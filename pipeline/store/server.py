@@ -19,7 +19,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -28,8 +27,8 @@ from pathlib import Path
 
 from pipeline import layout
 from pipeline.errors import WsisKgError
+from pipeline.folders import publish_folder
 from pipeline.identifiers import Identifiers
-from pipeline.rdf.write import swap_directory
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +58,8 @@ def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nobody listens on right now (the OS picks it)."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
         s.bind((host, 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def build_fingerprint(out: Path) -> str:
@@ -77,7 +77,8 @@ def prepare_store(location: Path, out: Path, ids: Identifiers) -> bool:
     """Make ``location`` hold the build in ``out``; False if it already did (reused as is).
 
     A fresh store is bulk-loaded offline (``oxigraph load``, the fastest path) into a sibling
-    folder that replaces ``location`` only when complete, so a failed load keeps the old store.
+    folder that replaces ``location`` in one step (:mod:`pipeline.folders`) only when complete,
+    so a failed or killed load keeps the old store.
     """
     fingerprint = build_fingerprint(out)
     marker = location / BUILD_MARKER
@@ -85,17 +86,14 @@ def prepare_store(location: Path, out: Path, ids: Identifiers) -> bool:
         log.info("store %s already holds this build; reusing it", location)
         return False
     binary = oxigraph_binary()
-    location.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{location.name}.loading-", dir=location.parent))
-    try:
+
+    def fill(staging: Path) -> None:
         _run_load(binary, staging, out / "wsis-kg.trig", None)
         _run_load(binary, staging, out / "void.ttl", ids.dataset())
         _run(binary, "optimize", "--location", str(staging))  # compacted: queries ~40 % faster
         (staging / BUILD_MARKER).write_text(fingerprint + "\n", encoding="ascii")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    swap_directory(staging, location)
+
+    publish_folder(location.resolve(), fill)
     log.info("loaded %s into store %s", out, location)
     return True
 
@@ -167,7 +165,7 @@ class OxigraphServer:
         )
         try:
             with _loopback_opener().open(request, timeout=2) as response:
-                return response.status == 200
+                return bool(response.status == 200)
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
             return False
 
