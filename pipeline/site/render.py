@@ -24,10 +24,11 @@ STATIC = HERE / "static"
 UI = HERE / "ui.yaml"
 
 
-def interface() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
-    """The interface strings and the section headings of ``ui.yaml`` (zh/en each)."""
+def interface() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]], set[str]]:
+    """The interface strings and the section headings of ``ui.yaml`` (zh/en each), and the
+    classes whose unlabelled nodes still get a page."""
     data = yaml.safe_load(UI.read_text(encoding="utf-8"))
-    return data["strings"], data["headings"]
+    return data["strings"], data["headings"], set(data.get("page_classes") or ())
 
 
 def environment(strings: dict[str, dict[str, str]]) -> Environment:
