@@ -46,8 +46,12 @@ def _ids(args: argparse.Namespace) -> Identifiers:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from pipeline.build import build
+    from pipeline.sources.documents import Limits
 
-    result = build(args.documents, args.out, _ids(args), validate=not args.no_validate, engine=args.engine, cache=not args.no_cache)
+    limits = Limits(max_documents=args.max_documents, max_text_bytes=args.max_text_bytes)
+    result = build(
+        args.documents, args.out, _ids(args), validate=not args.no_validate, engine=args.engine, cache=not args.no_cache, limits=limits
+    )
     shown = result.warnings[:20]
     for w in shown:
         log.warning("%s", w)
@@ -275,6 +279,17 @@ def _positive(value: str) -> int:
     return n
 
 
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def _byte_count(value: str) -> int:
+    """``16777216``, ``64M`` or ``1G`` (K, M, G are binary: KiB, MiB, GiB)."""
+    number, unit = value[:-1] if value[-1:].isalpha() else value, value[-1:].lower() if value[-1:].isalpha() else ""
+    if unit not in _UNITS or not number.isascii() or not number.isdigit():
+        raise argparse.ArgumentTypeError(f"takes a number of bytes such as 16777216, 64M or 1G, got {value!r}")
+    return _positive(str(int(number) * _UNITS[unit]))
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="wsis-kg", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
@@ -287,6 +302,16 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation (the dumps are still strictly parsed)")
     b.add_argument("--no-cache", action="store_true", help="extract every document again instead of reusing unchanged ones from .OUT.cache/")
     b.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help="SHACL engine: fast (compiled SPARQL on pyoxigraph, default) or pyshacl (the reference)")
+    from pipeline.sources.documents import DEFAULT_LIMITS
+
+    b.add_argument(
+        "--max-documents", type=_positive, default=DEFAULT_LIMITS.max_documents, metavar="N",
+        help=f"refuse a folder or manifest with more documents than this, before reading any (default: {DEFAULT_LIMITS.max_documents:,})",
+    )  # fmt: skip
+    b.add_argument(
+        "--max-text-bytes", type=_byte_count, default=DEFAULT_LIMITS.max_text_bytes, metavar="BYTES",
+        help=f"refuse a text larger than this, before reading it; 64M or 1G work too (default: {DEFAULT_LIMITS.max_text_bytes // 2**20}M)",
+    )  # fmt: skip
     b.add_argument("--site", action="store_true", help="then write the static explorer into OUT/site/ (see `wsis-kg site --help`)")
     b.set_defaults(func=cmd_build)
 
