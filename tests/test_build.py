@@ -258,3 +258,20 @@ def test_build_writes_a_query_store_with_every_graph(built, store):
     quads = sum(1 for _ in parse(built[0].files["wsis-kg.trig"], format=RdfFormat.TRIG))
     void = sum(1 for _ in parse(built[0].files["void.ttl"], format=RdfFormat.TURTLE))
     assert len(store) == quads + void
+
+
+def test_jsonld_dump_reads_as_one_graph_and_keeps_the_named_graphs_beside_it(built):
+    """``rdflib.Graph().parse("wsis-kg.jsonld")`` gives the whole graph (it once gave 0 triples:
+    everything sat in named graphs); ``wsis-kg.graphs.jsonld`` holds the graphs of the TriG."""
+    import rdflib
+
+    out = built[1]
+    union = rdflib.Graph().parse(out / "wsis-kg.jsonld")
+    nt = rdflib.Graph().parse(out / "wsis-kg.nt", format="nt")
+    assert len(union) == len(nt) > 10_000
+    assert set(union) == set(nt)  # no blank nodes: equal triples, equal graphs
+    graphs = rdflib.Dataset().parse(out / "wsis-kg.graphs.jsonld", format="json-ld")
+    trig = rdflib.Dataset().parse(out / "wsis-kg.trig", format="trig")
+    named = lambda ds: {str(g.identifier): len(g) for g in ds.graphs() if len(g)}  # noqa: E731
+    assert named(graphs) == named(trig)
+    assert len(named(graphs)) >= 6

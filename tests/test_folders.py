@@ -89,12 +89,12 @@ def _contents(folder: Path) -> dict[str, str]:
 def _whole(folder: Path) -> dict[str, str]:
     """The folder's files, after checking they are the complete set void.ttl describes."""
     contents = _contents(folder)
-    assert set(contents) == {"wsis-kg.ttl", "wsis-kg.nt", "wsis-kg.trig", "wsis-kg.jsonld", "void.ttl", "build-report.txt", STORE_DIR}
+    assert set(contents) == {"wsis-kg.ttl", "wsis-kg.nt", "wsis-kg.trig", "wsis-kg.jsonld", "wsis-kg.graphs.jsonld", "void.ttl", "build-report.txt", STORE_DIR}
     quads = sum(1 for _ in parse(path=str(folder / "wsis-kg.trig"), format=RdfFormat.TRIG))
     quads += sum(1 for _ in parse(path=str(folder / "void.ttl"), format=RdfFormat.TURTLE))
     assert contents[STORE_DIR] == f"quads:{quads}", "the store is not the dumps' dataset"
     void = (folder / "void.ttl").read_text(encoding="utf-8")
-    for name in ("wsis-kg.ttl", "wsis-kg.nt", "wsis-kg.trig", "wsis-kg.jsonld"):
+    for name in ("wsis-kg.ttl", "wsis-kg.nt", "wsis-kg.trig", "wsis-kg.jsonld", "wsis-kg.graphs.jsonld"):
         assert contents[name] in void, f"{name} is not the file void.ttl describes"
     return contents
 

@@ -357,3 +357,174 @@ def test_screenshots_for_the_readme(site: Path, http_root: str, browser, tmp_pat
             assert (folder / name).stat().st_size > 20_000
     finally:
         visit.close()
+
+
+# ---------------------------------------------------------------------------- overviews, docs
+
+
+def _matrix_cells(html: str) -> dict[tuple[str, str], int]:
+    """(row href, column text) → count, read from a matrix page's table."""
+    header = re.search(r"<tr><th></th>(.*?)</tr>", html, re.S)
+    assert header
+    columns = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r'<th class="col">(.*?)</th>', header.group(1), re.S)]
+    cells = {}
+    for row in re.findall(r"<tr><th><a href=\"([^\"]+)\".*?</th>(.*?)</tr>", html, re.S):
+        counts = re.findall(r'<td class="c"[^>]*>(.*?)</td>', row[1], re.S)
+        for col, cell in zip(columns, counts, strict=True):
+            n = re.sub(r"<[^>]+>", "", cell).strip()
+            if n:
+                cells[(row[0], col)] = int(n)
+    return cells
+
+
+def test_action_line_matrix_counts_what_the_canned_query_counts(built, site: Path, store):
+    from pipeline.store.query import get_query, run
+
+    html = (site / "overviews" / "action-lines.html").read_text(encoding="utf-8")
+    cells = _matrix_cells(html)
+    for code in ("C1", "C5", "C7"):
+        _, rows = run(store, get_query("action-lines-per-document"), {"code": code}, IDS)
+        want = {(r[0], int(r[2])) for r in rows}
+        got = {(IDS.base + unquote(h).replace("../", "").removesuffix("/index.html"), n) for (h, c), n in cells.items() if c == code}
+        assert want, code
+        assert got == want, code
+
+
+def test_network_shows_un_and_itu_clusters_and_links_every_node(site: Path):
+    html = (site / "overviews" / "network.html").read_text(encoding="utf-8")
+    nodes = re.findall(r'<a href="([^"]+)"><circle [^>]*fill="(#[0-9a-f]{6})"', html)
+    assert len(nodes) > 80
+    assert html.count("<line ") > 80
+    assert "UN General Assembly" in html
+    assert "ITU Plenipotentiary" in html
+    assert len({color for _, color in nodes}) >= 6
+    assert any(h.endswith("un/A/RES/70/1/index.html") for h, _ in nodes)
+
+
+def test_timeline_lists_conferences_and_meetings_by_date(site: Path):
+    html = (site / "overviews" / "timeline.html").read_text(encoding="utf-8")
+    dates = re.findall(r"<li><code>([0-9-]+)</code>", html)
+    assert dates == sorted(dates)
+    assert "2022-06-06" in dates  # WTDC-22, Kigali
+    assert "event/rpm-eur-2025/index.html" in html
+
+
+def test_every_region_lists_its_regional_initiatives(site: Path):
+    html = (site / "overviews" / "initiatives.html").read_text(encoding="utf-8")
+    for region in ("AFR", "AMS", "ARB", "ASP", "CIS", "EUR"):
+        assert f"itu/region/{region}/index.html" in html
+    assert "<code>EUR1</code>" in html
+    assert "<code>EUR5</code>" in html
+
+
+def test_ontology_docs_and_shapes_are_linked_from_entity_pages(site: Path):
+    onto = (site / "ontology" / "index.html").read_text(encoding="utf-8")
+    assert 'id="ConceptMention"' in onto
+    assert "https://w3id.org/wsis-kg/ontology#ConceptMention" in onto
+    page = (site / "id/itu/pp/res/71/2018/index.html").read_text(encoding="utf-8")
+    assert "shapes/InstrumentVersionShape.html" in page
+    assert "ontology/index.html#InstrumentVersion" in page
+    shape = (site / "shapes" / "InstrumentVersionShape.html").read_text(encoding="utf-8")
+    assert "eli:is_member_of" in shape
+    assert "sh:minCount" in shape
+
+
+def test_mandates_get_pages_named_by_their_words(site: Path):
+    pages = sorted(site.glob("id/**/mandate/*/index.html"))
+    assert len(pages) > 20
+    html = pages[0].read_text(encoding="utf-8")
+    assert "addressee" in html or "对象" in html
+
+
+def test_canned_query_links_open_prefilled_in_the_oxigraph_ui(site: Path, served, browser):
+    """The link on queries.html, pointed at a real Oxigraph server, fills its YASGUI editor."""
+    from html import unescape
+
+    from pipeline.site.generate import DEFAULT_QUERY_UI
+    from pipeline.store.query import get_query
+
+    server, _ = served
+    html = (site / "queries.html").read_text(encoding="utf-8")
+    links = dict(re.findall(r'<section id="([^"]+)">.*?<a class="open-query" href="([^"]+)"', html, re.S))
+    assert len(links) >= 8
+    for name in ("most-cited", "itu-roles"):
+        page = browser.new_page()  # a new tab: a link that differs only after '#' would not reload
+        try:
+            page.goto(unescape(links[name]).replace(DEFAULT_QUERY_UI, server.root + "/"))
+            page.wait_for_function("document.querySelector('.CodeMirror') && document.querySelector('.CodeMirror').CodeMirror.getValue().length > 0")
+            text = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+            assert text.startswith(get_query(name).text.rstrip("\n")), name
+        finally:
+            page.close()
+
+
+# ---------------------------------------------------------------------------- served by `wsis-kg serve`
+
+
+@pytest.fixture(scope="module")
+def serving(built, site: Path, tmp_path_factory):
+    """`wsis-kg serve --site` on the seed build, as a user starts it; its root URL."""
+    import signal
+    import subprocess
+    import sys
+
+    from pipeline.store.server import free_port
+
+    store = tmp_path_factory.mktemp("served-site") / "store"
+    command = [sys.executable, "-m", "pipeline.cli", "serve", "--out", str(built[1]), "--store", str(store),
+               "--site", str(site), "--port", str(free_port())]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    assert first.startswith("SPARQL endpoint: "), first + (process.stderr.read() if process.stderr else "")
+    yield first.split(": ", 1)[1].strip().removesuffix("/query")
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=30)
+
+
+def _get(root: str, path: str, accept: str = "") -> tuple[int, dict[str, str], bytes]:
+    import http.client
+
+    conn = http.client.HTTPConnection(urlsplit(root).netloc, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Accept": accept} if accept else {})
+        answer = conn.getresponse()
+        return answer.status, dict(answer.getheaders()), answer.read()
+    finally:
+        conn.close()
+
+
+def test_serve_opens_an_entity_iri_path_as_its_page_or_its_turtle(serving: str, built):
+    iri = IDS.itu_version("pp", "res", 71, 2018)
+    path = "/" + iri[len(IDS.base):]
+    status, headers, _ = _get(serving, path)
+    assert status == 301
+    assert headers["Location"] == path + "/"
+    status, headers, body = _get(serving, path + "/")
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/html")
+    assert "全权代表大会第71号决议（2018年版本）" in body.decode("utf-8")
+    status, headers, body = _get(serving, path, accept="text/turtle, text/html;q=0.5")
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/turtle")
+    triples = {q.triple for q in parse(body, format=RdfFormat.TURTLE)}
+    assert NamedNode(iri) in {t.subject for t in triples}
+    assert len(triples) >= 5
+    for bad in ("/id/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/id/nothing/here/"):
+        assert _get(serving, bad)[0] == 404, bad
+    status, _, body = _get(serving, "/query?query=" + "ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D", accept="application/sparql-results+json")
+    assert status == 200
+    assert b"true" in body
+
+
+def test_served_entity_page_loads_in_chromium(serving: str, browser):
+    visit = Visit(browser, serving + "/")
+    try:
+        page = visit.open("id/un/A/RES/70/125")
+        assert page.url.endswith("/id/un/A/RES/70/125/")
+        assert page.locator("h1").inner_text().strip() == "联合国大会第70/125号决议"
+        page.locator("a.exact").first.click()
+        page.wait_for_url("**/text/zh/index.html#char=*")
+        assert not visit.problems, "\n".join(visit.problems)
+    finally:
+        visit.close()

@@ -29,8 +29,8 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.extract.citations import CitationContext, _provision_at
-from pipeline.extract.view import sentence_bounds, span
+from pipeline.extract.citations import CitationContext, ProvisionIndex
+from pipeline.extract.view import SENTENCE_END, span
 from pipeline.identifiers import Identifiers
 from pipeline.model import BuildWarning, Citation, Instrument
 from pipeline.sources.reference import NamedInstrument, Reference, TitleUse, title_key
@@ -106,11 +106,13 @@ class _Reader:
 
     def __init__(self, ctx: CitationContext, numbered: Sequence[Citation], own_title: str) -> None:
         self.ctx = ctx
+        self.sentence_ends = [m.start() for m in re.finditer(f"[{re.escape(SENTENCE_END)}]", ctx.view)]
         self.numbered = numbered
         self.own_key = title_key(own_title)
         self.cited_ids: set[str] = set()
         self.citations: list[Citation] = []
         self.warnings: list[BuildWarning] = []
+        self.provisions = ProvisionIndex(ctx.provisions)
 
     def warn(self, offset: int, message: str) -> None:
         ctx = self.ctx
@@ -123,7 +125,7 @@ class _Reader:
         if hit.marks == "book" and any(ctx.view.startswith(s, _skip_blanks(ctx.view, hit.end)) for s in ref.catalogue.body_name_suffixes):
             return
         written = ctx.source.text[hit.start:hit.end]
-        left, right = sentence_bounds(ctx.view, hit.start, hit.end)
+        left, right = self.sentence(hit.start, hit.end)
         entry = self._resolve(hit, written, ctx.view[left:right])
         if entry is None:
             return
@@ -137,6 +139,14 @@ class _Reader:
         if any(_same_instrument(c.cited, instrument) and left <= c.span.start < right for c in self.numbered):
             return  # the title of a numbered citation of the same sentence
         self._add(hit.start, end, instrument)
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        """``view.sentence_bounds`` from an index of sentence ends: O(log n), not a scan per title."""
+        i = bisect_left(self.sentence_ends, start)
+        left = self.sentence_ends[i - 1] + 1 if i else 0
+        j = bisect_left(self.sentence_ends, end)
+        right = self.sentence_ends[j] + 1 if j < len(self.sentence_ends) else len(self.ctx.view)
+        return left, right
 
     def _resolve(self, hit: _Hit, written: str, sentence: str) -> NamedInstrument | None:
         """The one instrument a title names here, or None (with a warning when unsure)."""
@@ -182,7 +192,7 @@ class _Reader:
         citing = ctx.citing_at(start)
         if {cited.iri, cited.part_of} & {citing, ctx.document_iri}:
             return  # a text does not cite itself
-        index, verb = _provision_at(ctx.provisions, start)
+        index, verb = self.provisions.at(start)
         self.citations.append(Citation(citing=citing, cited=cited, span=span(ctx.source, start, end), verb=verb, provision=index))
 
 

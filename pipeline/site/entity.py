@@ -157,10 +157,16 @@ def _fact_row(links: Links, fact: str, entity: str, file: str, kind: str) -> Row
                 row.links.append((links.term(p, file), links.value(o, file)))
             else:
                 row.literals.append((links.term(p, file), links.value(o, file)))
-    if not row.verb:  # a citation's verb may sit on its provision
-        for provision in g.iri_objects(fact, W + "inProvision"):
-            verb = g.first(provision, CLAUSE_VERB)
-            row.verb = verb.value if verb is not None else ""
+    if not row.verb:  # a citation's verb may sit on its provision, or only be its concept
+        for holder in [*g.iri_objects(fact, W + "inProvision"), fact]:
+            verb = g.first(holder, CLAUSE_VERB)
+            concept = g.iri_objects(holder, W + "clauseVerbConcept")
+            if verb is not None:
+                row.verb = verb.value
+            elif concept:
+                row.verb = g.labels(concept[0]).get("zh", "")
+            if row.verb:
+                break
     for span in g.iri_objects(fact, DERIVED):
         where = g.span_of(span)
         if where is None:

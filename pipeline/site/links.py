@@ -7,6 +7,7 @@ text that has one (its ``#char=`` anchor), or is an ontology term (the ontology 
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
@@ -47,10 +48,14 @@ class Links:
     ontology: dict[str, str] = field(default_factory=dict)  # term IRI → its anchor in the ontology docs
 
     @classmethod
-    def of(cls, g: SiteGraph, vocab: Vocabulary, texts: set[str]) -> Links:
+    def of(cls, g: SiteGraph, vocab: Vocabulary, texts: set[str], page_classes: AbstractSet[str] = frozenset()) -> Links:
         """Entity pages: every labelled IRI under the base (generic by class: a new class with
-        labels gets pages without code changes); document pages: the ``texts`` given."""
-        entities = {s for s in g.out if iri_path(s, g.base) is not None and g.has_label(s) and s not in texts}
+        labels gets pages without code changes) and every node of ``page_classes``; document
+        pages: the ``texts`` given."""
+        entities = {
+            s for s in g.out
+            if iri_path(s, g.base) is not None and s not in texts and (g.has_label(s) or not page_classes.isdisjoint(g.types(s)))
+        }  # fmt: skip
         return cls(g, vocab, entities, texts)
 
     # ------------------------------------------------------------------ files
@@ -94,10 +99,17 @@ class Links:
             return {k: v + suffix for k, v in (self.g.labels(doc[0]) if doc else {"": iri}).items()}
         if iri.startswith(ONTOLOGY_NS) or iri not in self.g.out:
             return self.vocab.label(iri)
-        marker = self.g.first(iri, W + "marker") or self.g.first(iri, SKOS + "notation") or self.g.first(iri, W + "sequence")
         kinds = [t for t in self.g.types(iri) if t.startswith(ONTOLOGY_NS)] or self.g.types(iri)
         kind = self.vocab.label(kinds[0]) if kinds else {"": curie(iri)}
-        tail = f" {marker.value}" if marker is not None else ""
+        marker = self.g.first(iri, W + "marker") or self.g.first(iri, SKOS + "notation")
+        if marker is not None:
+            tail = f" {marker.value}"
+        elif iri in self.entities and (spans := self.g.iri_objects(iri, DERIVED)):
+            words = self.g.exact(spans[0])  # an unlabelled entity is named by its own words
+            tail = f": {words[:40]}…" if len(words) > 40 else f": {words}"
+        else:
+            sequence = self.g.first(iri, W + "sequence")
+            tail = f" {sequence.value}" if sequence is not None else ""
         return {k: v + tail for k, v in kind.items()}
 
     def value(self, term: Term, here: str) -> Value:

@@ -40,6 +40,7 @@ from pipeline.errors import QueryError
 from pipeline.identifiers import Identifiers
 from pipeline.store.endpoint import Endpoint
 from pipeline.store.local import open_built
+from pipeline.store.guard import NotLocal, require_local
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,14 @@ def load_query(path: Path) -> CannedQuery:
     if "title" not in meta or "description" not in meta:
         raise QueryError(f"{path}: header needs '# title:' and '# description:' lines")
     text = path.read_text(encoding="utf-8")
+    try:
+        # pyoxigraph, like the server, would call any SERVICE address. The keyword can only be
+        # written as letters or \u/\U escapes: a text with neither needs no parse (importing
+        # rdflib and parsing cost most of a cold `wsis-kg query`).
+        if re.search(r"service|\\u", text, re.IGNORECASE):
+            require_local(text)
+    except NotLocal as exc:
+        raise NotLocal(f"{path}: {exc}") from None
     page, unit = None, ""
     if "page" in meta:
         size, _, unit = meta["page"].partition(" ")
