@@ -30,7 +30,7 @@ from pipeline.rdf.write import (
     write_atomically,
 )
 from pipeline.shacl.validate import conformance_in_background
-from pipeline.sources.documents import SourceText, read_folder
+from pipeline.sources.documents import DEFAULT_LIMITS, Limits, SourceText, read_folder
 from pipeline.sources.reference import Reference
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class BuildResult:
 def extract_all(documents: Path, ids: Identifiers) -> tuple[Reference, list[SourceText], list[DocumentExtraction]]:
     """Read the reference data and the documents, and extract every document (no cache)."""
     ref = Reference.load(layout.REFERENCE)
-    sources = read_folder(documents)
+    sources = read_folder(documents, events=ref.conference_by_slug)
     return ref, sources, [extract_document(source, ref, ids) for source in sources]
 
 
@@ -130,16 +130,18 @@ def build(
     validate: bool = True,
     engine: str = "fast",
     cache: Path | bool | None = True,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> BuildResult:
     """Build the graph from ``documents`` into ``out``; the previous output stays on any failure.
 
     ``cache``: True for the default folder next to ``out`` (``.{out}.cache``), a path, or
-    False/None to extract every document again.
+    False/None to extract every document again. ``limits`` caps the number of documents and
+    the bytes of one text (checked before reading them; ``InputError`` beyond).
     """
     started = time.perf_counter()
     ids = ids or Identifiers.from_environment()
     ref = Reference.load(layout.REFERENCE)
-    sources = read_folder(documents)
+    sources = read_folder(documents, limits, events=ref.conference_by_slug)
     folder = default_cache(out) if cache is True else (cache or None)
     doc_cache = DocumentCache(folder, ids)
     log.info("read %d documents (%.1f s)", len(sources), time.perf_counter() - started)

@@ -46,8 +46,12 @@ def _ids(args: argparse.Namespace) -> Identifiers:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from pipeline.build import build
+    from pipeline.sources.documents import Limits
 
-    result = build(args.documents, args.out, _ids(args), validate=not args.no_validate, engine=args.engine, cache=not args.no_cache)
+    limits = Limits(max_documents=args.max_documents, max_text_bytes=args.max_text_bytes)
+    result = build(
+        args.documents, args.out, _ids(args), validate=not args.no_validate, engine=args.engine, cache=not args.no_cache, limits=limits
+    )
     shown = result.warnings[:20]
     for w in shown:
         log.warning("%s", w)
@@ -142,44 +146,62 @@ def _stop_requested() -> threading.Event:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from pipeline.store.gateway import Gateway
     from pipeline.store.server import (
         BUILD_MARKER,
         LOOPBACK,
         OxigraphServer,
         default_store,
         prepare_store,
+        require_free_port,
     )
 
-    if args.host not in LOOPBACK:
-        log.warning(
-            "binding %s: anyone who can reach this address can run queries, and Oxigraph runs SERVICE "
-            "and LOAD against any address they name, including services only this machine can see",
-            args.host,
-        )
+    gateway = None
     if args.writable:
-        log.warning("read-write server: anyone who can reach it can change or delete the graph")
-    store = args.store or default_store()
-    prepare_store(store, args.out, _ids(args))
-    if args.writable:  # its content may change: a later serve must not trust the marker
-        (store / BUILD_MARKER).unlink(missing_ok=True)
-    server = OxigraphServer(store, host=args.host, port=args.port, read_only=not args.writable, timeout_s=args.timeout)
-    stop = _stop_requested()
-    with server:
-        print(f"SPARQL endpoint: {server.query_url}", flush=True)
-        print(f"query UI:        {server.root}/", flush=True)
-        if args.writable:
-            print(f"updates:         {server.root}/update   graph store: {server.root}/store", flush=True)
-        print("press Ctrl-C to stop", flush=True)
-        process = server.process
-        if process is None:
-            raise WsisKgError("oxigraph did not start")
-        while process.poll() is None and not stop.wait(0.2):
-            pass
-        if stop.is_set():
-            log.info("stopping")
-            return 0
-    log.error("oxigraph stopped by itself with exit code %s", process.returncode)
-    return 1
+        log.warning("read-write server: anyone who can reach it can change or delete the graph, and make "
+                    "it fetch any address with SERVICE or LOAD; keep it on loopback, for trying `wsis-kg load`")
+        require_free_port(args.host, args.port)
+    else:  # binds the port now: a taken port is reported before minutes of loading
+        site = args.site if args.site is not None else args.out / "site"
+        gateway = Gateway(host=args.host, port=args.port, timeout_s=args.timeout, site=site if site.is_dir() else None)
+        if gateway.site is None:
+            log.info("no site in %s: run `wsis-kg site` (or `build --site`) to browse entity pages here too", site)
+    if args.host not in LOOPBACK:
+        log.warning("binding %s: anyone who can reach this address can run queries (each up to %d s)", args.host, args.timeout)
+    try:
+        store = args.store or default_store()
+        prepare_store(store, args.out, _ids(args))
+        if args.writable:  # its content may change: a later serve must not trust the marker
+            (store / BUILD_MARKER).unlink(missing_ok=True)
+        # behind the gateway: a free loopback port only the gateway is told about
+        server = OxigraphServer(store, host="127.0.0.1" if gateway else args.host, port=0 if gateway else args.port,
+                                read_only=not args.writable, timeout_s=args.timeout)
+        stop = _stop_requested()
+        with server:
+            if gateway:
+                gateway.upstream = server.root
+                gateway.start()
+            root = gateway.root if gateway else server.root
+            print(f"SPARQL endpoint: {root}/query", flush=True)
+            print(f"query UI:        {root}/", flush=True)
+            if gateway and gateway.site is not None:
+                print(f"explorer:        {root}/index.html   (entity IRIs: {root}/id/…)", flush=True)
+            if args.writable:
+                print(f"updates:         {root}/update   graph store: {root}/store", flush=True)
+            print("press Ctrl-C to stop", flush=True)
+            process = server.process
+            if process is None:
+                raise WsisKgError("oxigraph did not start")
+            while process.poll() is None and not stop.wait(0.2):
+                pass
+            if stop.is_set():
+                log.info("stopping")
+                return 0
+        log.error("oxigraph stopped by itself with exit code %s (see %s)", process.returncode, server.log_path)
+        return 1
+    finally:
+        if gateway:
+            gateway.stop()
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -257,6 +279,17 @@ def _positive(value: str) -> int:
     return n
 
 
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def _byte_count(value: str) -> int:
+    """``16777216``, ``64M`` or ``1G`` (K, M, G are binary: KiB, MiB, GiB)."""
+    number, unit = value[:-1] if value[-1:].isalpha() else value, value[-1:].lower() if value[-1:].isalpha() else ""
+    if unit not in _UNITS or not number.isascii() or not number.isdigit():
+        raise argparse.ArgumentTypeError(f"takes a number of bytes such as 16777216, 64M or 1G, got {value!r}")
+    return _positive(str(int(number) * _UNITS[unit]))
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="wsis-kg", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
@@ -269,6 +302,16 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation (the dumps are still strictly parsed)")
     b.add_argument("--no-cache", action="store_true", help="extract every document again instead of reusing unchanged ones from .OUT.cache/")
     b.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help="SHACL engine: fast (compiled SPARQL on pyoxigraph, default) or pyshacl (the reference)")
+    from pipeline.sources.documents import DEFAULT_LIMITS
+
+    b.add_argument(
+        "--max-documents", type=_positive, default=DEFAULT_LIMITS.max_documents, metavar="N",
+        help=f"refuse a folder or manifest with more documents than this, before reading any (default: {DEFAULT_LIMITS.max_documents:,})",
+    )  # fmt: skip
+    b.add_argument(
+        "--max-text-bytes", type=_byte_count, default=DEFAULT_LIMITS.max_text_bytes, metavar="BYTES",
+        help=f"refuse a text larger than this, before reading it; 64M or 1G work too (default: {DEFAULT_LIMITS.max_text_bytes // 2**20}M)",
+    )  # fmt: skip
     b.add_argument("--site", action="store_true", help="then write the static explorer into OUT/site/ (see `wsis-kg site --help`)")
     b.set_defaults(func=cmd_build)
 
@@ -312,15 +355,20 @@ def parser() -> argparse.ArgumentParser:
         "serve",
         help="start an Oxigraph SPARQL server on the built graph",
         description="Load dist/ into a store folder (reused when it already holds this build) and serve it "
-        "with Oxigraph, read-only, on 127.0.0.1. Oxigraph runs SERVICE and LOAD against any address a "
-        "query names; keep it on loopback unless you have read the README's section on exposure.",
+        "read-only on 127.0.0.1:7878: Oxigraph on a private loopback port behind a gateway that speaks the "
+        "SPARQL 1.1 protocol (GET/POST /query, the UI at /), refuses SERVICE (federated) queries with "
+        "HTTP 400 so the store never reaches another address, and answers a query not finished within "
+        "--timeout with HTTP 503 (or cuts a long answer short, never sending it as complete). A taken "
+        "port is reported before loading. --writable serves Oxigraph directly (updates, Graph Store, "
+        "SERVICE and LOAD included): only for trying `wsis-kg load` on loopback.",
     )
     sv.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="folder of the built dumps (default: dist/)")
     sv.add_argument("--store", type=Path, default=None, help="store folder (default: store/ in the checkout)")
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     sv.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
-    sv.add_argument("--timeout", type=int, default=30, help="server-side limit per query, seconds (default: 30)")
+    sv.add_argument("--timeout", type=int, default=30, help="limit per query, seconds (default: 30): after it, HTTP 503")
     sv.add_argument("--writable", action="store_true", help="accept updates and Graph Store writes (for `wsis-kg load`)")
+    sv.add_argument("--site", type=Path, default=None, help="static site to serve at the other paths, so entity IRI paths open their pages (default: OUT/site, if built)")
     sv.add_argument("--base", help="dataset base IRI (default: $WSIS_KG_BASE or https://w3id.org/wsis-kg/)")
     sv.set_defaults(func=cmd_serve)
 

@@ -229,3 +229,20 @@ def test_background_shacl_check_reports_like_the_inline_one(monkeypatch):
     assert str(background.value) == str(inline.value)
     valid = sorted((layout.ROOT / "tests" / "shapes" / "valid").glob("*.ttl"))[0]
     validate.conformance_in_background(cast(bytes, serialize(parse(path=str(valid), format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES)))()
+
+
+def test_jsonld_dump_reads_as_one_graph_and_keeps_the_named_graphs_beside_it(built):
+    """``rdflib.Graph().parse("wsis-kg.jsonld")`` gives the whole graph (it once gave 0 triples:
+    everything sat in named graphs); ``wsis-kg.graphs.jsonld`` holds the graphs of the TriG."""
+    import rdflib
+
+    out = built[1]
+    union = rdflib.Graph().parse(out / "wsis-kg.jsonld")
+    nt = rdflib.Graph().parse(out / "wsis-kg.nt", format="nt")
+    assert len(union) == len(nt) > 10_000
+    assert set(union) == set(nt)  # no blank nodes: equal triples, equal graphs
+    graphs = rdflib.Dataset().parse(out / "wsis-kg.graphs.jsonld", format="json-ld")
+    trig = rdflib.Dataset().parse(out / "wsis-kg.trig", format="trig")
+    named = lambda ds: {str(g.identifier): len(g) for g in ds.graphs() if len(g)}  # noqa: E731
+    assert named(graphs) == named(trig)
+    assert len(named(graphs)) >= 6

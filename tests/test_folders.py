@@ -84,9 +84,9 @@ def _contents(folder: Path) -> dict[str, str]:
 def _whole(folder: Path) -> dict[str, str]:
     """The folder's files, after checking they are the complete set void.ttl describes."""
     contents = _contents(folder)
-    assert set(contents) == {"wsis-kg.ttl", "wsis-kg.nt", "wsis-kg.trig", "wsis-kg.jsonld", "void.ttl", "build-report.txt"}
+    assert set(contents) == {"wsis-kg.ttl", "wsis-kg.nt", "wsis-kg.trig", "wsis-kg.jsonld", "wsis-kg.graphs.jsonld", "void.ttl", "build-report.txt"}
     void = (folder / "void.ttl").read_text(encoding="utf-8")
-    for name in ("wsis-kg.ttl", "wsis-kg.nt", "wsis-kg.trig", "wsis-kg.jsonld"):
+    for name in ("wsis-kg.ttl", "wsis-kg.nt", "wsis-kg.trig", "wsis-kg.jsonld", "wsis-kg.graphs.jsonld"):
         assert contents[name] in void, f"{name} is not the file void.ttl describes"
     return contents
 

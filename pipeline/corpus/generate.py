@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline import layout
 from pipeline.errors import InputError
+from pipeline.extract.citations import RESOLUTION_ORGANS
 from pipeline.extract.named import instrument_of
 from pipeline.identifiers import Identifiers, clean_symbol
 from pipeline.model import DocumentExtraction, RoleName
@@ -326,7 +327,9 @@ class Composer:
     def __init__(self, rng: random.Random, vocab: CorpusVocabulary, ref: Reference, ids: Identifiers) -> None:
         self.rng, self.vocab, self.ref, self.ids = rng, vocab, ref, ids
         self.itu_org = ids.org("itu")
-        self.versions = [c for c in ref.conferences if c.organ in _ITU_ORGANS and c.city]
+        # only conferences a year-and-place bracket names unambiguously (not Dubai 2012: WTSA-12 and WCIT-12)
+        self.versions = [c for c in ref.conferences if c.organ in _ITU_ORGANS and c.city
+                         and ref.conference_at(c.year, self.city(c), RESOLUTION_ORGANS) == c]
         self.councils = [c for c in ref.conferences if c.organ == "council"]
         self.wtpfs = [c for c in ref.conferences if c.organ == "wtpf" and c.city]
         self.roles = sorted(ref.vocabulary.role_terms, key=lambda t: t.text)

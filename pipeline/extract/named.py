@@ -29,7 +29,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.extract.citations import CitationContext, _provision_at
+from pipeline.extract.citations import CitationContext, ProvisionIndex
 from pipeline.extract.view import SENTENCE_END, span
 from pipeline.identifiers import Identifiers
 from pipeline.model import BuildWarning, Citation, Instrument
@@ -113,6 +113,7 @@ class _Reader:
         self.cited_ids: set[str] = set()
         self.citations: list[Citation] = []
         self.warnings: list[BuildWarning] = []
+        self.provisions = ProvisionIndex(ctx.provisions)
 
     def warn(self, offset: int, message: str) -> None:
         ctx = self.ctx
@@ -193,7 +194,7 @@ class _Reader:
         citing = ctx.citing_at(start)
         if {cited.iri, cited.part_of} & {citing, ctx.document_iri}:
             return  # a text does not cite itself
-        index, verb = _provision_at(ctx.provisions, start)
+        index, verb = self.provisions.at(start)
         self.citations.append(Citation(citing=citing, cited=cited, span=span(ctx.source, start, end), verb=verb, provision=index))
 
 

@@ -30,7 +30,11 @@ DUMPS = {
     "wsis-kg.nt": (RdfFormat.N_TRIPLES, "application/n-triples"),
     "wsis-kg.trig": (RdfFormat.TRIG, "application/trig"),
     "wsis-kg.jsonld": (RdfFormat.JSON_LD, "application/ld+json"),
+    "wsis-kg.graphs.jsonld": (RdfFormat.JSON_LD, "application/ld+json"),
 }
+#: Dumps that keep the named graphs; every other one holds the union in its default graph, so
+#: that any RDF library reads it as one graph (``rdflib.Graph().parse("wsis-kg.jsonld")``).
+GRAPH_DUMPS = {"wsis-kg.trig", "wsis-kg.graphs.jsonld"}
 
 
 def graph_lines(triples: list[Triple] | list[Quad]) -> bytes:
@@ -135,7 +139,7 @@ def render_graphs(ids: Identifiers, graphs: list[tuple[str, bytes]], union: byte
         if fmt == RdfFormat.N_TRIPLES:
             files[name] = union  # the canonical lines are already pyoxigraph's N-Triples
             continue
-        data = quads if fmt.supports_datasets else triples
+        data = quads if name in GRAPH_DUMPS else triples
         with_prefixes = prefixes if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
         files[name] = cast(bytes, serialize(data, format=fmt, prefixes=with_prefixes))
     sums = {name: hashlib.sha256(lines).hexdigest() for name, lines in graphs}
