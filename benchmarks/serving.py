@@ -129,7 +129,7 @@ def embedded_latencies(out: Path, ids: Identifiers, reps: int, budget_s: float) 
     started = time.perf_counter()
     store = open_store(out / "wsis-kg.trig")
     opened = time.perf_counter() - started
-    return opened, [time_query(q.name, partial(run, store, q, {}, ids), reps, budget_s) for q in list_queries()]
+    return opened, [time_query(q.name, partial(run, store, q, q.required_examples(), ids), reps, budget_s) for q in list_queries()]
 
 
 def remote_latencies(store: Path, ids: Identifiers, reps: int, budget_s: float, timeout_s: int, datasets: tuple[str, ...]) -> dict[str, list[Latency]]:
@@ -143,6 +143,6 @@ def remote_latencies(store: Path, ids: Identifiers, reps: int, budget_s: float, 
         endpoint = Endpoint.from_url(server.query_url, timeout=timeout_s + 30)
         for dataset in datasets:
             results[dataset] = [
-                time_query(q.name, partial(run_remote, endpoint, q, {}, ids, dataset=dataset), reps, budget_s) for q in list_queries()
+                time_query(q.name, partial(run_remote, endpoint, q, q.required_examples(), ids, dataset=dataset), reps, budget_s) for q in list_queries()
             ]
     return results
