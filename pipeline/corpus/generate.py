@@ -189,6 +189,8 @@ class CorpusVocabulary(_Strict):
     fillers: list[str] = Field(min_length=1, description="Clause bodies that carry no fact.")
     notations: Notations = Field(description="How each citation notation is written.")
     un_roman_numbers: list[str] = Field(description="Resolutions numbered with Roman session numerals.")
+    numbered_traps: list[str] = Field(min_length=1, description="Numbers that cite nothing: in a URL, 第N段, 第N届会议 ({n}).")
+    numbered_trap: float = Field(ge=0, le=1, description="Probability a symbol item is a trap instead.")
     invisible_characters: list[str] = Field(min_length=1, description="Characters a reader does not see (U+200B …).")
     invisible_inside: float = Field(ge=0, le=1, description="Probability a UN number or symbol carries one inside.")
     un_organ_prefixes: dict[Literal["ecosoc", "hrc", "sc", "unga"], list[str]] = Field(
@@ -614,6 +616,8 @@ class Composer:
         return Phrase(phrase, cites=[(w, self.ids.un_document(f"{head}{n}")) for w, n in zip(written, numbers, strict=True)])
 
     def symbol(self, family: str) -> Phrase:
+        if self.rng.random() < self.vocab.numbered_trap:
+            return Phrase(self.pick(self.vocab.numbered_traps).format(n=self._int(2, 199)))
         if family == "un" or self.rng.random() < 0.3:
             return self.un_symbol_list() if self.rng.random() < 0.15 else self.un_symbol()
         return self.itu_symbol()
