@@ -1,6 +1,6 @@
 """Text → citations of instruments cited by title: 《突尼斯议程》, 《组织法》第141款, 《…》第72段.
 
-The rules are those of IDENTIFIERS.md, "Instruments cited by name", with the curated titles of
+The rules are those of docs/identifiers.md, "Instruments cited by name", with the curated titles of
 ``seeds/reference/instruments.yaml`` (``Reference.title_index``):
 
 * a 《title》 is looked up by its full titles and short forms; a numbered provision (第141款)
@@ -29,7 +29,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.extract.citations import CitationContext, _provision_at
+from pipeline.extract.citations import CitationContext, ProvisionIndex
 from pipeline.extract.view import SENTENCE_END, span
 from pipeline.identifiers import Identifiers
 from pipeline.model import BuildWarning, Citation, Instrument
@@ -39,8 +39,9 @@ _BOOK_TITLE = re.compile(r"《([^《》\n]{1,160})》")
 _QUOTED = re.compile(r"“([^“”\n]{1,160})”|\"([^\"\n]{1,160})\"")
 _SEP = r"[ \t]*(?:、|,|和|及|与)[ \t]*(?:第[ \t]*)?"
 _PART = re.compile(
-    r"[ \t]*(?:的[ \t]*)?第[ \t]*(?P<first>\d{1,4})(?P<more>(?:" + _SEP + r"\d{1,4}){0,30})"
-    r"(?:[ \t]*(?:-|–|—|~|至|到)[ \t]*(?P<last>\d{1,4}))?[ \t]*(?P<unit>款|段)"
+    r"[ \t]*(?:的[ \t]*)?第[ \t]*(?P<first>\d{1,4})"
+    r"(?P<more>(?:[ \t]*[款段]?" + _SEP + r"\d{1,4}){0,30})"
+    r"(?:[ \t]*[款段]?[ \t]*(?:-|–|—|~|至|到)[ \t]*(?:第[ \t]*)?(?P<last>\d{1,4}))?[ \t]*(?P<unit>款|段)"
 )
 _NUMBER = re.compile(r"\d{1,4}")
 
@@ -112,6 +113,7 @@ class _Reader:
         self.cited_ids: set[str] = set()
         self.citations: list[Citation] = []
         self.warnings: list[BuildWarning] = []
+        self.provisions = ProvisionIndex(ctx.provisions)
 
     def warn(self, offset: int, message: str) -> None:
         ctx = self.ctx
@@ -131,10 +133,11 @@ class _Reader:
         self.cited_ids.add(entry.id)
         instrument = instrument_of(entry, ref, ctx.ids)
         part = _PART.match(ctx.view, hit.end) if hit.marks == "book" else None
-        if part is not None and part.group("last") is None and (part.group("unit") == "段" or entry.numbered_provisions):
+        whole = part is not None and (part.group("last") is not None or len(set(re.findall("[款段]", part.group()))) > 1)
+        if part is not None and not whole and (part.group("unit") == "段" or entry.numbered_provisions):
             self._parts(hit, part, entry, instrument)
             return
-        end = part.end() if part is not None and part.group("last") is not None else hit.end
+        end = part.end() if part is not None and whole else hit.end  # a range, or 款 and 段 mixed: the instrument
         if any(_same_instrument(c.cited, instrument) and left <= c.span.start < right for c in self.numbered):
             return  # the title of a numbered citation of the same sentence
         self._add(hit.start, end, instrument)
@@ -191,7 +194,7 @@ class _Reader:
         citing = ctx.citing_at(start)
         if {cited.iri, cited.part_of} & {citing, ctx.document_iri}:
             return  # a text does not cite itself
-        index, verb = _provision_at(ctx.provisions, start)
+        index, verb = self.provisions.at(start)
         self.citations.append(Citation(citing=citing, cited=cited, span=span(ctx.source, start, end), verb=verb, provision=index))
 
 

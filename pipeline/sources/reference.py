@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -101,7 +102,7 @@ class Conference(_Strict):
     """An ITU conference or session, keyed by organ, year and city."""
 
     slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="IRI slug under id/event/.")
-    organ: Literal["pp", "wtdc", "wtsa", "ra", "wtpf", "council"] = Field(description="Organ that meets.")
+    organ: Literal["pp", "wtdc", "wtsa", "ra", "wcit", "wtpf", "wsis", "council"] = Field(description="Organ that meets.")
     year: int = Field(ge=1865, le=2100, description="Calendar year it was held.")
     city: str | None = Field(default=None, description="Place slug of the host city.")
     label_en: str = Field(min_length=1, description="English name.")
@@ -110,6 +111,7 @@ class Conference(_Strict):
     end: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Last day, if sure.")
     session_codes: list[str] = Field(default_factory=list, description="Short codes such as C24.")
     cycle: str | None = Field(default=None, pattern=r"^\d{4}-\d{4}$", description="Cycle its outcomes cover.")
+    source: str = Field(min_length=1, description="Where the entry was read (ITU page, document, seed text).")
 
 
 class OrganPrefix(_Strict):
@@ -117,6 +119,17 @@ class OrganPrefix(_Strict):
 
     text: str = Field(min_length=1, description="The words as written.")
     organ: str = Field(description="pp, wtdc, wtsa, ra, council, or @adopting (the citing text's conference).")
+
+
+class UnOrganPrefix(_Strict):
+    """Words before a UN-style number (第70/125号决议) that name the organ whose number it is."""
+
+    text: str = Field(min_length=1, description="The words as written.")
+    organ: Literal["unga", "ecosoc", "hrc", "sc", "other"] = Field(
+        description="unga, ecosoc, hrc (Human Rights Council), sc (Security Council), or other: an organ "
+        "with no identifier template, whose numbers are warned about instead of read as the GA's."
+    )
+    family: Family | None = Field(default=None, description="Only in citing texts of this family (理事会 = ECOSOC in UN texts).")
 
 
 class ItuOrgan(_Strict):
@@ -148,6 +161,7 @@ class ExtractionVocabulary(_Strict):
     preamble_verbs: list[str] = Field(description="Preamble headings (忆及, 认识到, …).")
     operative_verbs: list[str] = Field(description="Operative headings or their openings (做出决议, 请, …).")
     itu_organ_prefixes: list[OrganPrefix] = Field(description="Organ names before 第N号决议.")
+    un_organ_prefixes: list[UnOrganPrefix] = Field(description="Organ names before UN-style numbers.")
     itu_organs: list[ItuOrgan] = Field(description="Organs that adopt ITU resolutions/decisions.")
     council_session_pattern: str = Field(description="Regex with one group (the year) for a Council session.")
     role_terms: list[RoleTerm] = Field(description="Role phrases.")
@@ -192,7 +206,7 @@ class LocalShortForm(_Strict):
 
 
 class NamedInstrument(_Strict):
-    """An instrument texts cite by title (IDENTIFIERS.md, "Instruments cited by name")."""
+    """An instrument texts cite by title (docs/identifiers.md, "Instruments cited by name")."""
 
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="Key of the entry (entries are sorted by it).")
     kind: NamedKind = Field(description="Which IRI template applies (see the head of instruments.yaml).")
@@ -466,12 +480,25 @@ class Reference(BaseModel):
         hits = [p for n, p in self.place_names if n == name]
         return next((p for p in hits if p.kind == "city"), hits[0] if hits else None)
 
-    def conference_at(self, year: int, city_name: str) -> Conference | None:
-        """The one conference held in ``year`` in the city called ``city_name``."""
+    def conference_at(self, year: int, city_name: str, organs: Collection[str] | None = None) -> Conference | None:
+        """The one conference held in ``year`` in the city called ``city_name``, among those of
+        ``organs`` when given (Geneva 2003 held RA-03 and the WSIS; only one adopts resolutions)."""
         city = self.city_named(city_name)
         if city is None:
             return None
-        hits = [c for c in self.conferences if c.year == year and c.city == city.slug]
+        hits = [c for c in self.conferences if c.year == year and c.city == city.slug and (organs is None or c.organ in organs)]
+        return hits[0] if len(hits) == 1 else None
+
+    @cached_property
+    def _conference_by_organ_year(self) -> dict[tuple[str, int], list[Conference]]:
+        out: dict[tuple[str, int], list[Conference]] = {}
+        for c in self.conferences:
+            out.setdefault((c.organ, c.year), []).append(c)
+        return out
+
+    def conference_of(self, organ: str, year: int) -> Conference | None:
+        """The one conference of ``organ`` held in ``year`` (None if none or several)."""
+        hits = self._conference_by_organ_year.get((organ, year), [])
         return hits[0] if len(hits) == 1 else None
 
     def council_session(self, year: int | None = None, code: str | None = None) -> Conference | None:
