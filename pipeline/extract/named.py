@@ -1,6 +1,6 @@
 """Text → citations of instruments cited by title: 《突尼斯议程》, 《组织法》第141款, 《…》第72段.
 
-The rules are those of IDENTIFIERS.md, "Instruments cited by name", with the curated titles of
+The rules are those of docs/identifiers.md, "Instruments cited by name", with the curated titles of
 ``seeds/reference/instruments.yaml`` (``Reference.title_index``):
 
 * a 《title》 is looked up by its full titles and short forms; a numbered provision (第141款)

@@ -320,7 +320,7 @@ def numbered_paragraphs(source: SourceText, container: str, start: int, end: int
     that continue a cut sentence or a list the paragraph announced (…如下：) belong to it. An
     unnumbered line that is a whole sentence (…。) is a paragraph with no marker (Council
     documents put the request to the Council in one: 请理事会将本文件记录在案。). Section headings
-    (``1 背景``) and table cells are not provisions. IDENTIFIERS.md: numbered paragraphs of
+    (``1 背景``) and table cells are not provisions. docs/identifiers.md: numbered paragraphs of
     reports are provisions, ``{container}/provision/{k}``.
     """
     out: list[Provision] = []
