@@ -310,5 +310,7 @@ def test_first_load_moves_only_the_description(oxigraph, built, monkeypatch):
 
     monkeypatch.setattr(load_module, "switch_update", recording)
     load(endpoint, plan_from_dumps(built[1], IDS), IDS)
-    assert len(switches) == 1 and switches[0].count("MOVE") == 1 and f"TO GRAPH <{IDS.dataset()}>" in switches[0]
+    assert len(switches) == 1
+    assert switches[0].count("MOVE") == 1
+    assert f"TO GRAPH <{IDS.dataset()}>" in switches[0]
     assert live_sizes(endpoint, IDS) == expected_sizes(built[1])

@@ -39,8 +39,8 @@ from pipeline import layout
 from pipeline.errors import QueryError
 from pipeline.identifiers import Identifiers
 from pipeline.store.endpoint import Endpoint
-from pipeline.store.local import open_built
 from pipeline.store.guard import NotLocal, require_local
+from pipeline.store.local import open_built
 
 log = logging.getLogger(__name__)
 
