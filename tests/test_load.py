@@ -32,7 +32,7 @@ STAGING = staging_prefix(IDS)
 
 def snapshot(endpoint: Endpoint) -> tuple[dict[str, int], dict[str, list]]:
     """What readers see: live graph sizes and the answers of every canned query."""
-    answers = {q.name: sorted(run_remote(endpoint, q)[1]) for q in list_queries()}
+    answers = {q.name: sorted(run_remote(endpoint, q, q.required_examples())[1]) for q in list_queries()}
     return live_sizes(endpoint, IDS), answers
 
 
