@@ -556,7 +556,7 @@ def load_manifest(folder: Path, limits: Limits = DEFAULT_LIMITS, events: Collect
 
 
 def _unknown_event(slug: str, events: Collection[str]) -> str:
-    close = difflib.get_close_matches(slug, sorted(events), n=3)
+    close = sorted(difflib.get_close_matches(slug, sorted(events), n=3))
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
     return f"no conference {slug!r} in seeds/reference/conferences.yaml{hint}"
 
