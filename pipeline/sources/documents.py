@@ -45,7 +45,7 @@ from pipeline.identifiers import (
     slug_ok,
     symbol_family,
 )
-from pipeline.sources.limits import DEFAULT_LIMITS, MANIFEST_BYTES_PER_DOCUMENT, Limits
+from pipeline.sources.limits import DEFAULT_LIMITS, Limits
 from pipeline.sources.yamlfile import SafeLoader
 
 MANIFEST = "manifest.yaml"
