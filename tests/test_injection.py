@@ -43,12 +43,23 @@ def test_every_parameter_is_covered():
 
 
 def check_bound(query: CannedQuery, name: str, value: str) -> None:
-    """Either a QueryError, or exactly one VALUES row of one well-formed RDF term appended."""
+    """Either a QueryError, or exactly one VALUES row of one well-formed RDF term, appended or
+    in place of the query's ``# params`` line (nothing else of the text changes)."""
     try:
         text = bound_text(query, {name: value}, IDS)
     except QueryError:
         return
-    tail = text[len(query.text.rstrip()) :]
+    before = query.text.rstrip().split("\n")
+    if "# params" in (line.strip() for line in before):
+        after = text.rstrip("\n").split("\n")
+        assert len(after) == len(before)
+        assert text.endswith("\n")
+        changed = [(b, a) for b, a in zip(before, after, strict=False) if b != a]
+        assert len(changed) == 1
+        assert changed[0][0].strip() == "# params"
+        tail = "\n" + changed[0][1].strip() + "\n"
+    else:
+        tail = text[len(query.text.rstrip()) :]
     assert tail.count("\n") == 2
     assert tail.startswith(f"\nVALUES (?{name}) {{ (")
     term = tail[len(f"\nVALUES (?{name}) {{ (") : -len(") }\n")]

@@ -13,7 +13,10 @@ pasting the user's string into the query: the embedded store and a remote endpoi
 very same query text, so their answers can be compared.
 
 A trailing ``VALUES`` joins after grouping, so in a ``GROUP BY`` query a parameter must be one
-of the group keys (``tests/test_queries.py`` checks every canned query).
+of the group keys (``tests/test_queries.py`` checks every canned query). A query that has a
+line ``# params`` inside its ``WHERE`` gets the ``VALUES`` block there instead: the parameters
+are bound before anything else is matched (filter early, and FILTERs can compare with them:
+``FILTER(?y >= ?since)``), and a parameter left out stays unbound (test it with ``BOUND``).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from pipeline.store.endpoint import Endpoint
 
 log = logging.getLogger(__name__)
 
+_INLINE = "# params"  # a line of a query's WHERE where the parameters' VALUES block goes
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.+)$")
 _TYPES = {
     "iri": None,
@@ -128,7 +132,13 @@ def bound_text(query: CannedQuery, values: dict[str, str] | None = None, ids: Id
     names = sorted(terms, key=lambda v: v.value)
     head = " ".join(str(v) for v in names)
     row = " ".join(str(terms[v]) for v in names)
-    return f"{query.text.rstrip()}\nVALUES ({head}) {{ ({row}) }}\n"
+    block = f"VALUES ({head}) {{ ({row}) }}"
+    lines = query.text.rstrip().split("\n")
+    at = next((i for i, line in enumerate(lines) if line.strip() == _INLINE), None)
+    if at is not None:
+        lines[at] = f"  {block}"
+        return "\n".join(lines) + "\n"
+    return f"{query.text.rstrip()}\n{block}\n"
 
 
 def open_store(dump: Path) -> Store:
