@@ -173,6 +173,7 @@ def summary_line(ex: DocumentExtraction) -> str:
     """A document's line in the build report."""
     return (
         f"{ex.key}: {len(ex.citations)} citations of {len({c.cited.iri for c in ex.citations})} instruments, "
+        f"{len(ex.named_citations)} by name of {len({c.cited.part_of or c.cited.iri for c in ex.named_citations})}, "
         f"{len(ex.mentions)} mentions, {len(ex.roles)} role statements, {len(ex.provisions)} provisions, "
         f"{len(ex.initiatives)} regional initiatives, {len(ex.warnings)} warnings"
     )

@@ -13,6 +13,8 @@ Examples::
     wsis-kg load --endpoint http://127.0.0.1:7878      # into a writable store, atomically
     wsis-kg query itu-roles --param code=C5 --endpoint http://127.0.0.1:7878/query
     wsis-kg generate-corpus --docs 1000 --out /tmp/corpus --check
+    wsis-kg site                          # dist/ → dist/site/: static explorer, open dist/site/index.html
+    wsis-kg build --site                  # build, then the site
 """
 
 from __future__ import annotations
@@ -55,6 +57,18 @@ def cmd_build(args: argparse.Namespace) -> int:
         "built %s in %.2f s (%d documents, %d reused from the cache; %d warnings; see %s/build-report.txt)",
         args.out, result.seconds, result.documents, result.reused, len(result.warnings), args.out,
     )  # fmt: skip
+    if args.site:
+        from pipeline.site import write_site
+
+        write_site(args.out, args.out / "site", args.documents, _ids(args))
+    return 0
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    from pipeline.site import write_site
+
+    report = write_site(args.dist, args.out or args.dist / "site", args.documents, _ids(args))
+    print(f"open {(args.out or args.dist / 'site').resolve() / 'index.html'}  ({report.pages} pages, {report.bytes / 1e6:.1f} MB)")
     return 0
 
 
@@ -128,44 +142,57 @@ def _stop_requested() -> threading.Event:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from pipeline.store.gateway import Gateway
     from pipeline.store.server import (
         BUILD_MARKER,
         LOOPBACK,
         OxigraphServer,
         default_store,
         prepare_store,
+        require_free_port,
     )
 
-    if args.host not in LOOPBACK:
-        log.warning(
-            "binding %s: anyone who can reach this address can run queries, and Oxigraph runs SERVICE "
-            "and LOAD against any address they name, including services only this machine can see",
-            args.host,
-        )
+    gateway = None
     if args.writable:
-        log.warning("read-write server: anyone who can reach it can change or delete the graph")
-    store = args.store or default_store()
-    prepare_store(store, args.out, _ids(args))
-    if args.writable:  # its content may change: a later serve must not trust the marker
-        (store / BUILD_MARKER).unlink(missing_ok=True)
-    server = OxigraphServer(store, host=args.host, port=args.port, read_only=not args.writable, timeout_s=args.timeout)
-    stop = _stop_requested()
-    with server:
-        print(f"SPARQL endpoint: {server.query_url}", flush=True)
-        print(f"query UI:        {server.root}/", flush=True)
-        if args.writable:
-            print(f"updates:         {server.root}/update   graph store: {server.root}/store", flush=True)
-        print("press Ctrl-C to stop", flush=True)
-        process = server.process
-        if process is None:
-            raise WsisKgError("oxigraph did not start")
-        while process.poll() is None and not stop.wait(0.2):
-            pass
-        if stop.is_set():
-            log.info("stopping")
-            return 0
-    log.error("oxigraph stopped by itself with exit code %s", process.returncode)
-    return 1
+        log.warning("read-write server: anyone who can reach it can change or delete the graph, and make "
+                    "it fetch any address with SERVICE or LOAD; keep it on loopback, for trying `wsis-kg load`")
+        require_free_port(args.host, args.port)
+    else:  # binds the port now: a taken port is reported before minutes of loading
+        gateway = Gateway(host=args.host, port=args.port, timeout_s=args.timeout)
+    if args.host not in LOOPBACK:
+        log.warning("binding %s: anyone who can reach this address can run queries (each up to %d s)", args.host, args.timeout)
+    try:
+        store = args.store or default_store()
+        prepare_store(store, args.out, _ids(args))
+        if args.writable:  # its content may change: a later serve must not trust the marker
+            (store / BUILD_MARKER).unlink(missing_ok=True)
+        # behind the gateway: a free loopback port only the gateway is told about
+        server = OxigraphServer(store, host="127.0.0.1" if gateway else args.host, port=0 if gateway else args.port,
+                                read_only=not args.writable, timeout_s=args.timeout)
+        stop = _stop_requested()
+        with server:
+            if gateway:
+                gateway.upstream = server.root
+                gateway.start()
+            root = gateway.root if gateway else server.root
+            print(f"SPARQL endpoint: {root}/query", flush=True)
+            print(f"query UI:        {root}/", flush=True)
+            if args.writable:
+                print(f"updates:         {root}/update   graph store: {root}/store", flush=True)
+            print("press Ctrl-C to stop", flush=True)
+            process = server.process
+            if process is None:
+                raise WsisKgError("oxigraph did not start")
+            while process.poll() is None and not stop.wait(0.2):
+                pass
+            if stop.is_set():
+                log.info("stopping")
+                return 0
+        log.error("oxigraph stopped by itself with exit code %s (see %s)", process.returncode, server.log_path)
+        return 1
+    finally:
+        if gateway:
+            gateway.stop()
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -220,7 +247,7 @@ def cmd_generate_corpus(args: argparse.Namespace) -> int:
     ids = _ids(args)
     corpus = generate_corpus(args.docs, args.seed, ids)
     write_corpus(corpus, args.out)
-    facts = sum(len(d.citations) + len(d.mentions) + len(d.roles) for d in corpus.key.documents)
+    facts = sum(len(d.citations) + len(d.named_citations) + len(d.mentions) + len(d.roles) for d in corpus.key.documents)
     log.info("wrote %d documents, manifest.yaml and %s (%d expected facts) to %s in %.2f s",
              args.docs, ANSWER_KEY, facts, args.out, time.perf_counter() - started)
     if not args.check:
@@ -255,7 +282,23 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation (the dumps are still strictly parsed)")
     b.add_argument("--no-cache", action="store_true", help="extract every document again instead of reusing unchanged ones from .OUT.cache/")
     b.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help="SHACL engine: fast (compiled SPARQL on pyoxigraph, default) or pyshacl (the reference)")
+    b.add_argument("--site", action="store_true", help="then write the static explorer into OUT/site/ (see `wsis-kg site --help`)")
     b.set_defaults(func=cmd_build)
+
+    st = sub.add_parser(
+        "site",
+        help="write the static explorer website from the built graph",
+        description="Write a self-contained website from dist/: a page per entity (with its Turtle), a page per "
+        "source text with every extracted fact highlighted at its span, overviews (citation network, action line "
+        "and SDG matrices, timeline, regional initiatives), client-side search in Chinese and English, ontology "
+        "and SHACL shape documentation, and the canned queries. No page loads anything from the network: open "
+        "OUT/index.html from the file system or serve the folder with any static server (`wsis-kg serve` does).",
+    )
+    st.add_argument("--out", type=Path, default=None, help="folder to write (default: DIST/site, i.e. dist/site/)")
+    st.add_argument("--dist", type=Path, default=layout.DEFAULT_OUT, help="folder of the built dumps (default: dist/)")
+    st.add_argument("--documents", type=Path, default=layout.DOCUMENTS, help="the texts the build read (default: seeds/documents); checked by SHA-256")
+    st.add_argument("--base", help="dataset base IRI the build used (default: $WSIS_KG_BASE or https://w3id.org/wsis-kg/)")
+    st.set_defaults(func=cmd_site)
 
     v = sub.add_parser("validate", help="validate a dump against shapes/", description="Print one line per SHACL violation (focus node | path | message); exit 1 if any. The fast engine gives the same results as pyshacl, the reference (--engine pyshacl).")
     v.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help="fast (compiled SPARQL on pyoxigraph, default) or pyshacl (the reference)")
@@ -282,14 +325,18 @@ def parser() -> argparse.ArgumentParser:
         "serve",
         help="start an Oxigraph SPARQL server on the built graph",
         description="Load dist/ into a store folder (reused when it already holds this build) and serve it "
-        "with Oxigraph, read-only, on 127.0.0.1. Oxigraph runs SERVICE and LOAD against any address a "
-        "query names; keep it on loopback unless you have read the README's section on exposure.",
+        "read-only on 127.0.0.1:7878: Oxigraph on a private loopback port behind a gateway that speaks the "
+        "SPARQL 1.1 protocol (GET/POST /query, the UI at /), refuses SERVICE (federated) queries with "
+        "HTTP 400 so the store never reaches another address, and answers a query not finished within "
+        "--timeout with HTTP 503 (or cuts a long answer short, never sending it as complete). A taken "
+        "port is reported before loading. --writable serves Oxigraph directly (updates, Graph Store, "
+        "SERVICE and LOAD included): only for trying `wsis-kg load` on loopback.",
     )
     sv.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="folder of the built dumps (default: dist/)")
     sv.add_argument("--store", type=Path, default=None, help="store folder (default: store/ in the checkout)")
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     sv.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
-    sv.add_argument("--timeout", type=int, default=30, help="server-side limit per query, seconds (default: 30)")
+    sv.add_argument("--timeout", type=int, default=30, help="limit per query, seconds (default: 30): after it, HTTP 503")
     sv.add_argument("--writable", action="store_true", help="accept updates and Graph Store writes (for `wsis-kg load`)")
     sv.add_argument("--base", help="dataset base IRI (default: $WSIS_KG_BASE or https://w3id.org/wsis-kg/)")
     sv.set_defaults(func=cmd_serve)

@@ -195,6 +195,33 @@ class Identifiers:
     def itu_document(self, symbol: str) -> str:
         return self.id(f"itu/doc/{clean_symbol(symbol)}")
 
+    # instruments cited by name (IDENTIFIERS.md, "Instruments cited by name") -----------
+    def wsis_outcome(self, slug: str) -> str:
+        """A WSIS outcome document: ``id/wsis/{slug}`` (geneva-plan-of-action, tunis-agenda, …)."""
+        return self.id(f"wsis/{slug}")
+
+    def itu_basic_text(self, slug: str) -> str:
+        """An ITU treaty or basic text: ``id/itu/{slug}`` (constitution, convention, radio-regulations, …)."""
+        return self.id(f"itu/{slug}")
+
+    def wtdc_action_plan(self, year: int) -> str:
+        """The action plan a WTDC adopted: ``id/itu/wtdc/{year}/action-plan`` (Kigali Action Plan → 2022)."""
+        return self.id(f"itu/wtdc/{year}/action-plan")
+
+    def named_instrument(self, issuer: str, slug: str) -> str:
+        """Any other instrument known by its title: ``id/instrument/{issuer org slug}/{slug}``."""
+        return self.id(f"instrument/{issuer}/{slug}")
+
+    @staticmethod
+    def numbered_provision(instrument: str, n: int) -> str:
+        """A numbered provision of an ITU basic text: 《组织法》第141款 → ``id/itu/constitution/no/141``."""
+        return f"{instrument}/no/{n}"
+
+    @staticmethod
+    def instrument_paragraph(instrument: str, n: int) -> str:
+        """Paragraph ``n`` of a named instrument, numbered as the instrument itself numbers it."""
+        return f"{instrument}/para/{n}"
+
     # concepts -------------------------------------------------------------------------
     def action_line_scheme(self) -> str:
         return self.id("wsis/action-line")

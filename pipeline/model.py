@@ -73,6 +73,9 @@ InstrumentKind = Literal[
     "wtdc_declaration",
     "un_document",
     "itu_document",
+    "named_instrument",
+    "numbered_provision",
+    "instrument_paragraph",
 ]
 
 
@@ -87,6 +90,8 @@ class Instrument(_Record):
     year: int | None = Field(default=None, description="Year of the adopting/revising conference (versions).")
     conference: str | None = Field(default=None, description="Slug of that conference, when known.")
     alt_symbol: str | None = Field(default=None, description="Second symbol of a joint UN symbol (A/…-E/…).")
+    named: str | None = Field(default=None, description="Id of its entry in seeds/reference/instruments.yaml, when cited by name.")
+    part_of: str | None = Field(default=None, description="For a cited numbered provision or paragraph: the IRI of the instrument it is part of.")
 
 
 class Citation(_Record):
@@ -219,7 +224,8 @@ class DocumentExtraction(_Record):
     iri: str = Field(description="Document IRI.")
     provisions: tuple[Provision, ...] = Field(default=(), description="Structure, in text order.")
     parts: tuple[AnnexPart, ...] = Field(default=(), description="Annex parts with identity of their own.")
-    citations: tuple[Citation, ...] = Field(default=(), description="Citations, in text order.")
+    citations: tuple[Citation, ...] = Field(default=(), description="Citations by number or symbol, in text order.")
+    named_citations: tuple[Citation, ...] = Field(default=(), description="Citations of instruments by title (《突尼斯议程》), in text order.")
     mentions: tuple[ConceptMention, ...] = Field(default=(), description="Concept mentions, in text order.")
     roles: tuple[RoleStatement, ...] = Field(default=(), description="Role statements.")
     meetings: tuple[Meeting, ...] = Field(default=(), description="Meetings with stated date and place.")

@@ -33,7 +33,7 @@ SEED = 20251117
 @pytest.fixture(scope="module")
 def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("generated")
-    write_corpus(generate_corpus(100, SEED, IDS), out)
+    write_corpus(generate_corpus(120, SEED, IDS), out)  # enough for every notation to occur (see below)
     return out
 
 

@@ -240,3 +240,30 @@ def test_canned_queries_on_live_graphs_ignore_staging(loaded):
         )
     assert snapshot(endpoint) == before
     assert run_remote(endpoint, get_query("cited-by-document"), dataset="union")[1] != before[1]["cited-by-document"]
+
+
+@pytest.mark.parametrize("foreign", [
+    "http://127.0.0.1:9/elsewhere",                         # another site
+    "https://example.org/wsis-kg/graph/reference",          # another dataset base
+    f"{IDS.graph('')}itu/../../staging/x",                  # dot-segments out of graph/
+    f"{IDS.graph('')}reference?x=1",                        # a query part
+])
+def test_load_refuses_a_graph_outside_the_dataset_before_staging(oxigraph, built, tmp_path, foreign):
+    """A graph listed in void.ttl but outside {base}graph/ was staged, switched live and never
+    removed; now the whole load is refused before anything is sent (issue 12, item 5)."""
+    out = tmp_path / "forged"
+    out.mkdir()
+    (out / "wsis-kg.trig").write_bytes((built[1] / "wsis-kg.trig").read_bytes()
+                                       + f"\nGRAPH <{foreign}> {{ <urn:x:s> <urn:x:p> <urn:x:o> . }}\n".encode())
+    (out / "void.ttl").write_bytes((built[1] / "void.ttl").read_bytes()
+                                   + f"\n<{IDS.dataset()}> <http://rdfs.org/ns/void#subset> <{foreign}> .\n"
+                                     f"<{foreign}> <http://rdfs.org/ns/void#triples> 1 .\n".encode())
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "load", "--endpoint", oxigraph.root, "--out", str(out)],
+                          capture_output=True, text=True, check=False, env={**os.environ, "NO_PROXY": "127.0.0.1"})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"ERROR {out / 'wsis-kg.trig'}: graph <{foreign}> is not a graph of this dataset (every graph must be "
+        f"{IDS.graph('')}…, without '.' or '..' segments, '?' or '#'); nothing was loaded. Built with another --base?"
+    )
+    endpoint = Endpoint.from_url(oxigraph.root, environ={})
+    assert endpoint.select("SELECT ?g WHERE { GRAPH ?g { } }")[1] == []  # nothing staged, nothing live

@@ -37,7 +37,7 @@ VALID = [
     ("decision", "itu/council/dec/637", None, {"CouncilDecision"}),
     ("opinion", "itu/wtpf/2021/opinion/3", None, {"WTPFOpinion"}),
     ("declaration", "itu/wtdc/2022/declaration", None, {"Declaration"}),
-    ("declaration", "wsis/geneva-declaration-of-principles", None, set()),
+    ("declaration", "wsis/geneva-declaration-of-principles", None, {"WSISOutcomeDocument", "NamedInstrument"}),  # instruments.yaml
     ("report", "un/E/CN.16/2024/2", "E/CN.16/2024/2", {"UNDocument", "Report"}),
     ("report", "un/A/79/62", "A/79/62-E/2024/3", {"UNDocument", "Report"}),
     ("report", "un/cstd/2024/sg-report", None, {"Report"}),

@@ -33,10 +33,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline import layout
 from pipeline.errors import InputError
+from pipeline.extract.citations import RESOLUTION_ORGANS
+from pipeline.extract.named import instrument_of
 from pipeline.identifiers import Identifiers, clean_symbol
 from pipeline.model import DocumentExtraction, RoleName
 from pipeline.sources.documents import MANIFEST
-from pipeline.sources.reference import Conference, Reference
+from pipeline.sources.reference import Conference, NamedInstrument, Reference, title_key
 from pipeline.sources.yamlfile import safe_load
 
 VOCABULARY = layout.SEEDS / "generator" / "corpus.yaml"
@@ -44,6 +46,7 @@ ANSWER_KEY = "answer-key.json"
 _T = TypeVar("_T")
 _Name = TypeVar("_Name", bound=str)
 Kind = Literal["council document", "draft resolution", "report", "resolution"]
+NamedForm = Literal["title", "short", "paragraph", "provision", "provision_list", "range", "quoted", "defined_short", "plain", "trap"]
 _FULLWIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 _ITU_ORGANS = ("pp", "ra", "wtdc", "wtsa")
 
@@ -140,9 +143,11 @@ class CorpusVocabulary(_Strict):
 
     mix: dict[Kind, int] = Field(description="Weight of each kind of document.")
     sizes: Sizes = Field(description="How long each part of a document is.")
-    item_mix: dict[Literal["action_line", "filler", "itu_citation", "role", "sdg", "symbol", "un_citation"], int] = Field(
-        description="Weight of what one item carries."
+    item_mix: dict[Literal["action_line", "filler", "itu_citation", "named", "role", "sdg", "symbol", "un_citation"], int] = Field(
+        description="Weight of what one item carries (named: an instrument cited by title, or a trap)."
     )
+    named_forms: dict[NamedForm, int] = Field(description="Weight of each way of citing an instrument by title.")
+    named_traps: list[str] = Field(description="Texts that look like citations but cite nothing ({n}: a number).")
     fullwidth_digits: float = Field(ge=0, le=1, description="Probability a citation's digits are full-width.")
     footnote_citation: float = Field(ge=0, le=1, description="Probability an item calls a footnote with a citation.")
     numbers: Numbers = Field(description="Ranges of cited numbers.")
@@ -197,6 +202,10 @@ def _fact_free(text: str, ref: Reference) -> str | None:
         return f"it contains {hit!r} (an organ name, role phrase or citation marker)"
     if text.startswith(("第", "见")) or text.endswith(("可持续发展目标", "SDG", "意见", "第")):
         return "it starts or ends like a citation or an SDG mention"
+    key = title_key(text)
+    plain = {title_key(p) for i in ref.catalogue.instruments for p in i.plain_titles_zh}
+    if re.search("[《》“”\"]", text) or key in ref.title_index or any(p in key for p in plain):
+        return "it contains a title mark, or is (or contains an unmarked) title of an instrument (seeds/reference/instruments.yaml)"
     return None
 
 
@@ -253,6 +262,7 @@ class ExpectedDocument(_Strict):
     key: str = Field(description="Manifest key.")
     file: str = Field(description="Text file name.")
     citations: list[ExpectedCitation] = Field(description="One entry per citation written (duplicates kept).")
+    named_citations: list[ExpectedCitation] = Field(default_factory=list, description="One entry per citation of an instrument by title.")
     mentions: list[ExpectedMention] = Field(description="One entry per mention written.")
     roles: list[ExpectedRole] = Field(description="One entry per (action line, role) stated by one phrase.")
 
@@ -274,11 +284,13 @@ class Phrase:
     cites: list[tuple[str, str]] = field(default_factory=list)  # (exact, cited IRI)
     mentions: list[tuple[str, str]] = field(default_factory=list)  # (exact, concept IRI)
     roles: list[tuple[str, RoleName]] = field(default_factory=list)  # (code, role)
+    named: list[tuple[str, str]] = field(default_factory=list)  # (exact, cited IRI) of citations by title
 
     def __add__(self, other: Phrase | str) -> Phrase:
         if isinstance(other, str):
-            return Phrase(self.text + other, self.cites, self.mentions, self.roles)
-        return Phrase(self.text + other.text, self.cites + other.cites, self.mentions + other.mentions, self.roles + other.roles)
+            return Phrase(self.text + other, self.cites, self.mentions, self.roles, self.named)
+        return Phrase(self.text + other.text, self.cites + other.cites, self.mentions + other.mentions, self.roles + other.roles,
+                      self.named + other.named)
 
 
 @dataclass
@@ -299,12 +311,14 @@ class _Document:
     citations: list[ExpectedCitation] = field(default_factory=list)
     mentions: list[ExpectedMention] = field(default_factory=list)
     roles: list[ExpectedRole] = field(default_factory=list)
+    named_citations: list[ExpectedCitation] = field(default_factory=list)
 
     def record(self, phrase: Phrase, verb: str | None, itu: str) -> None:
         """Keep the facts of a phrase placed under ``verb``."""
         self.citations += [ExpectedCitation(citing=self.iri, cited=iri, exact=exact, verb=verb) for exact, iri in phrase.cites]
         self.mentions += [ExpectedMention(container=self.iri, concept=iri, exact=exact) for exact, iri in phrase.mentions]
         self.roles += [ExpectedRole(agent=itu, action_line=code, role=role) for code, role in phrase.roles]
+        self.named_citations += [ExpectedCitation(citing=self.iri, cited=iri, exact=exact, verb=verb) for exact, iri in phrase.named]
 
 
 class Composer:
@@ -313,7 +327,9 @@ class Composer:
     def __init__(self, rng: random.Random, vocab: CorpusVocabulary, ref: Reference, ids: Identifiers) -> None:
         self.rng, self.vocab, self.ref, self.ids = rng, vocab, ref, ids
         self.itu_org = ids.org("itu")
-        self.versions = [c for c in ref.conferences if c.organ in _ITU_ORGANS and c.city]
+        # only conferences a year-and-place bracket names unambiguously (not Dubai 2012: WTSA-12 and WCIT-12)
+        self.versions = [c for c in ref.conferences if c.organ in _ITU_ORGANS and c.city
+                         and ref.conference_at(c.year, self.city(c), RESOLUTION_ORGANS) == c]
         self.councils = [c for c in ref.conferences if c.organ == "council"]
         self.wtpfs = [c for c in ref.conferences if c.organ == "wtpf" and c.city]
         self.roles = sorted(ref.vocabulary.role_terms, key=lambda t: t.text)
@@ -554,9 +570,74 @@ class Composer:
             core = self.sdg()
         elif kind == "role":
             core = self.role()
+        elif kind == "named":
+            core = self.named(family)
         else:
             return Phrase(self.filler())
         return core + f"，{self.filler()}"
+
+    # instruments cited by title (seeds/reference/instruments.yaml) --------------------------
+    def _titled(self, family: str, form: str) -> list[NamedInstrument]:
+        """Instruments a text of ``family`` can cite in ``form`` with a title no other entry shares."""
+        index = self.ref.title_index
+
+        def alone(text: str) -> bool:
+            return len(index.get(title_key(text), [])) == 1
+
+        out = []
+        for e in self.ref.catalogue.instruments:
+            if form == "short":
+                ok = any(s.family in (None, family) and alone(s.text) for s in e.short_forms)
+            elif form in ("provision", "provision_list"):
+                ok = e.numbered_provisions and alone(e.title_zh)
+            elif form == "defined_short":
+                ok = bool(e.local_short_forms) and alone(e.title_zh)
+            elif form == "plain":
+                ok = bool(e.plain_titles_zh)
+            else:
+                ok = alone(e.title_zh)
+            if ok:
+                out.append(e)
+        return out
+
+    def named(self, family: str) -> Phrase:
+        """An instrument cited by title in one of the forms of ``named_forms``, or a trap.
+
+        What the answer key expects is written here from the form chosen: the IRI the
+        template of docs/identifiers.md gives, and the characters the citation spans.
+        """
+
+        form = self.weighted(dict(self.vocab.named_forms))
+        if form == "trap":
+            return Phrase(self.pick(self.vocab.named_traps).format(n=self._int(2, 199)))
+        entry = self.pick(self._titled(family, form))
+        iri = instrument_of(entry, self.ref, self.ids).iri
+        n, m = self._int(1, 150), self._int(151, 300)
+        title = f"《{entry.title_zh}》"
+        if form == "short":
+            short = self.pick([s.text for s in entry.short_forms if s.family in (None, family)])
+            return Phrase(f"《{short}》", named=[(f"《{short}》", iri)])
+        if form == "paragraph":
+            written = f"{title}{self.pick(['', '的'])}第{n}段"
+            return Phrase(written, named=[(written, self.ids.instrument_paragraph(iri, n))])
+        if form == "provision":
+            written = f"{title}第{n}款"
+            return Phrase(written, named=[(written, self.ids.numbered_provision(iri, n))])
+        if form == "provision_list":
+            return Phrase(f"{title}第{n}和{m}款", named=[(f"{title}第{n}", self.ids.numbered_provision(iri, n)),
+                                                       (str(m), self.ids.numbered_provision(iri, m))])
+        if form == "range":
+            written = f"{title}第{n}-{m}段"
+            return Phrase(written, named=[(written, iri)])
+        if form == "quoted":
+            return Phrase(f"“{entry.title_zh}”", named=[(f"“{entry.title_zh}”", iri)])
+        if form == "defined_short":
+            short = f"《{self.pick(entry.local_short_forms).text}》"
+            return Phrase(f"{title}及该{short}", named=[(title, iri), (short, iri)])
+        if form == "plain":
+            plain = self.pick(entry.plain_titles_zh)
+            return Phrase(plain, named=[(plain, iri)])
+        return Phrase(title, named=[(title, iri)])
 
     def footnote(self, family: str) -> Phrase:
         """What a footnote says: a list or one citation (UN texts), or one ITU citation."""
@@ -724,6 +805,7 @@ def _finish(doc: _Document, entry: dict[str, str]) -> GeneratedDocument:
     expected = ExpectedDocument(
         key=entry["key"], file=entry["file"],
         citations=sorted(doc.citations, key=lambda x: (x.citing, x.cited, x.exact, x.verb or "")),
+        named_citations=sorted(doc.named_citations, key=lambda x: (x.citing, x.cited, x.exact, x.verb or "")),
         mentions=sorted(doc.mentions, key=lambda x: (x.container, x.concept, x.exact)),
         roles=sorted(doc.roles, key=lambda x: (x.agent, x.action_line, x.role)),
     )
@@ -800,6 +882,7 @@ def observed(ex: DocumentExtraction, ids: Identifiers) -> ExpectedDocument:
     return ExpectedDocument(
         key=ex.key, file="",
         citations=[ExpectedCitation(citing=c.citing, cited=c.cited.iri, exact=c.span.exact, verb=c.verb) for c in ex.citations],
+        named_citations=[ExpectedCitation(citing=c.citing, cited=c.cited.iri, exact=c.span.exact, verb=c.verb) for c in ex.named_citations],
         mentions=[ExpectedMention(container=m.container, concept=concept[m.scheme](m.code), exact=m.span.exact) for m in ex.mentions],
         roles=[ExpectedRole(agent=ids.org(r.agent), action_line=ids.action_line(r.code), role=r.role) for r in ex.roles],
     )
@@ -808,7 +891,7 @@ def observed(ex: DocumentExtraction, ids: Identifiers) -> ExpectedDocument:
 def differences(expected: ExpectedDocument, got: ExpectedDocument) -> list[str]:
     """Readable multiset differences: ``missing`` (in the key, not extracted), ``unexpected`` (the reverse)."""
     out = []
-    for name in ("citations", "mentions", "roles"):
+    for name in ("citations", "named_citations", "mentions", "roles"):
         want = Counter(getattr(expected, name))
         have = Counter(getattr(got, name))
         out += [f"{expected.key}: missing {name[:-1]} {r.model_dump()}" for r in sorted(want - have, key=repr)]

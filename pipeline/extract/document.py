@@ -14,6 +14,7 @@ from pipeline.extract.meetings import (
     extract_meetings,
     extract_priorities,
 )
+from pipeline.extract.named import extract_named
 from pipeline.extract.roles import extract_roles
 from pipeline.extract.structure import (
     NUMBERED_KINDS,
@@ -81,7 +82,9 @@ def extract_document(source: SourceText, ref: Reference, ids: Identifiers) -> Do
         adopting=adopting, citing_at=container_at, provisions=provs,
     )
     citations, warnings = extract_citations(ctx)
+    named, named_warnings = extract_named(ctx, citations, entry.title_zh)
     citations = citation_verb_concepts(citations, provs, ref, family)
+    named = citation_verb_concepts(named, provs, ref, family)
     mentions = tuple(extract_mentions(source, view, ref, container_at, provs))
     mandates, m_warnings = extract_mandates(source, view, ref, family, provs, mentions, issuer_of(entry, ref, doc, parts), adopting)
     meetings = extract_meetings(source, view, ref)
@@ -92,6 +95,7 @@ def extract_document(source: SourceText, ref: Reference, ids: Identifiers) -> Do
         provisions=provs,
         parts=tuple(parts),
         citations=tuple(citations),
+        named_citations=tuple(named),
         mentions=mentions,
         roles=tuple(extract_roles(source, view, ref)),
         meetings=tuple(meetings),
@@ -99,5 +103,5 @@ def extract_document(source: SourceText, ref: Reference, ids: Identifiers) -> Do
         priorities=tuple(extract_priorities(source, view, meetings)),
         mandates=tuple(mandates),
         bodies=tuple(extract_bodies(source, view, ref, family, container_at, provs)),
-        warnings=tuple(sorted((*warnings, *ri_warnings, *m_warnings), key=lambda w: (w.line, w.message))),
+        warnings=tuple(sorted((*warnings, *named_warnings, *ri_warnings, *m_warnings), key=lambda w: (w.line, w.message))),
     )

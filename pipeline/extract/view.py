@@ -17,7 +17,7 @@ from pipeline.sources.documents import SourceText
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 _MARKUP = re.compile(r"\]\(#\)|\[(?=[^\]\n]*\]\(#\))|\*\*|<sup>&</sup>lt;sup>|</?sup>|\$\^|\\\*|\\_")
-_SENTENCE_END = "。；;\n"
+SENTENCE_END = "。；;\n"
 
 
 def fold(text: str) -> str:
@@ -42,7 +42,7 @@ def span(source: SourceText, start: int, end: int) -> Span:
 
 def sentence_bounds(view: str, start: int, end: int) -> tuple[int, int]:
     """The sentence or list clause around ``[start, end)``: from the last 。；or line break to the next."""
-    left = max(view.rfind(ch, 0, start) for ch in _SENTENCE_END) + 1
-    rights = [i for i in (view.find(ch, end) for ch in _SENTENCE_END) if i != -1]
+    left = max(view.rfind(ch, 0, start) for ch in SENTENCE_END) + 1
+    rights = [i for i in (view.find(ch, end) for ch in SENTENCE_END) if i != -1]
     right = min(rights) + 1 if rights else len(view)
     return left, right

@@ -20,14 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from pipeline.errors import WsisKgError
+from pipeline.extract.named import instrument_of
 from pipeline.identifiers import ONTOLOGY_NS, Identifiers, clean_symbol
 from pipeline.model import Citation, DocumentExtraction, Instrument, InstrumentKind, Mandate, Span
 from pipeline.sources.documents import SourceText
-from pipeline.sources.reference import Reference
+from pipeline.sources.reference import NamedInstrument, Reference
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -63,6 +65,8 @@ _INSTRUMENT_CLASS = {
     "ecosoc_decision": "ECOSOCDecision", "sc_resolution": "SecurityCouncilResolution",
     "wtdc_declaration": "Declaration", "un_document": "UNDocument", "itu_document": "ITUDocument",
 }
+_NAMED_CLASS = {"wsis": "WSISOutcomeDocument", "itu-basic-text": "ITUBasicText", "wtdc-action-plan": "ActionPlan", "other": "NamedInstrument"}
+_PART_CLASS = {"numbered_provision": ("NumberedProvision", "第{n}款", "No. {n}"), "instrument_paragraph": ("InstrumentParagraph", "第{n}段", "paragraph {n}")}
 _ROLE = {"facilitator": "Facilitator", "co-facilitator": "CoFacilitator", "partner": "Partner"}
 
 
@@ -181,6 +185,7 @@ class Mapper:
             g.labels(iri, p.label_zh, p.label_en)
             if p.country:
                 g.add(iri, SCHEMA + "containedInPlace", ids.place(p.country))
+        self._named_instruments(g)
         for c in ref.conferences:
             iri = ids.event(c.slug)
             g.types(iri, SCHEMA + "Event", W + "Conference")
@@ -213,8 +218,8 @@ class Mapper:
         d.types(doc, ELI + "LegalResource", W + "SourceDocument")
         if entry.kind in _KIND_CLASS:
             d.types(doc, W + _KIND_CLASS[entry.kind])
-        if not self._source_instrument(d, doc, source):
-            d.labels(doc, entry.title_zh, entry.title_en)
+        if not self._source_instrument(d, doc, source) and doc not in self.named_iris:
+            d.labels(doc, entry.title_zh, entry.title_en)  # a named instrument has its catalogue labels
         d.add(doc, DCT + "title", _lit(entry.title_zh, "zh"))
         d.add(doc, DCT + "title", _lit(entry.title_en, "en"))
         g.add(doc, W + "text", text)
@@ -241,7 +246,7 @@ class Mapper:
             g.add(part.iri, DCT + "isPartOf", doc)
             g.add(part.iri, DCT + "title", _lit(part.title, "zh"))
         provision_iris = self._provisions(g, ex, prov)
-        for c in ex.citations:
+        for c in (*ex.citations, *ex.named_citations):
             self._citation(g, c, provision_iris, prov)
             self.describe_instrument(d, c.cited)
         for md in ex.mandates:
@@ -441,7 +446,13 @@ class Mapper:
         ``g`` is a document's :attr:`MappedDocument.descriptions`: an instrument is described
         in ``graph/descriptions`` only, never in the graph of a document that cites it.
         Labels follow the templates of ``seeds/reference/extraction.yaml`` (``labels``).
+        An instrument cited by name with an IRI of its own is described in ``graph/reference``
+        (``_named_instruments``); a provision or paragraph of one is described here.
         """
+        if ins.named:
+            self._cited_by_name(g, ins)
+            if ins.kind in ("named_instrument", *_PART_CLASS):
+                return
         labels = self.ref.vocabulary.labels
         organ = self.ref.organ_by_code.get(ins.organ or "")
         fields = {"number": ins.number, "n": ins.number, "year": ins.year, "symbol": ins.number,
@@ -486,3 +497,55 @@ class Mapper:
             g.add(ins.iri, DCT + "identifier", _lit(ins.number))
             if ins.alt_symbol:
                 g.add(ins.iri, W + "alternativeIdentifier", _lit(ins.alt_symbol))
+
+    # ------------------------------------------------------------ instruments cited by name
+    @cached_property
+    def named_iris(self) -> dict[str, NamedInstrument]:
+        """Catalogue instruments with an IRI of their own (not a resolution's), by IRI."""
+        entries = ((instrument_of(e, self.ref, self.ids), e) for e in self.ref.catalogue.instruments)
+        return {ins.iri: e for ins, e in entries if ins.kind == "named_instrument"}
+
+    def _named_instruments(self, g: _Graph) -> None:
+        """Reference graph: every curated instrument whose IRI is its own (not a resolution's).
+
+        Its titles are ``rdfs:label`` and ``dcterms:alternative``: ``dcterms:title`` is left to
+        the manifest when the instrument is also a source document (wsis/tunis-agenda).
+        """
+        for iri, entry in self.named_iris.items():
+            classes = {W + "NamedInstrument", W + _NAMED_CLASS[entry.kind]}
+            g.types(iri, ELI + "LegalResource", *sorted(classes))
+            g.labels(iri, entry.title_zh, entry.title_en)
+            self._alternative_titles(g, iri, entry.id)
+            g.add(iri, W + "issuedBy", self.ids.org(entry.issuer))
+            if entry.symbol:
+                g.add(iri, DCT + "identifier", _lit(entry.symbol))
+            if entry.year is not None:
+                g.add(iri, W + "year", _lit(str(entry.year), datatype="gYear"))
+            if entry.adopted_at:
+                g.add(iri, W + "adoptedAt", self.ids.event(entry.adopted_at))
+
+    def _alternative_titles(self, g: _Graph, iri: str, entry_id: str) -> None:
+        """``dcterms:alternative``: every title and short form a text may cite the instrument by."""
+        entry = self.ref.instrument_by_id[entry_id]
+        titles = [entry.title_zh, *entry.titles_zh, *entry.plain_titles_zh,
+                  *(s.text for s in entry.short_forms), *(s.text for s in entry.local_short_forms)]
+        for title in dict.fromkeys(titles):
+            g.add(iri, DCT + "alternative", _lit(title, "zh"))
+        g.add(iri, DCT + "alternative", _lit(entry.title_en, "en"))
+
+    def _cited_by_name(self, g: _Graph, ins: Instrument) -> None:
+        """A cited provision or paragraph (typed, labelled, part of its instrument), or the title
+        a numbered resolution or declaration was cited by (``dcterms:alternative``)."""
+        assert ins.named is not None
+        entry = self.ref.instrument_by_id[ins.named]
+        if ins.kind in _PART_CLASS and ins.part_of:
+            cls, zh, en = _PART_CLASS[ins.kind]
+            g.types(ins.iri, ELI + "LegalResource", ELI + "LegalResourceSubdivision", W + cls)
+            g.labels(ins.iri, entry.title_zh + zh.format(n=ins.number), f"{entry.title_en}, {en.format(n=ins.number)}")
+            g.add(ins.iri, ELI + "is_part_of", ins.part_of)
+            g.add(ins.iri, W + "marker", _lit(ins.number))
+            whole = instrument_of(entry, self.ref, self.ids)
+            if whole.kind != "named_instrument":
+                self.describe_instrument(g, whole)
+        elif ins.kind != "named_instrument":
+            self._alternative_titles(g, ins.iri, entry.id)

@@ -30,7 +30,7 @@ import hashlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -122,6 +122,7 @@ def plan_from_dumps(out: Path, ids: Identifiers) -> LoadPlan:
         description = list(parse(path=str(void), format=RdfFormat.TURTLE))
     except SyntaxError as exc:
         raise LoadRefused(f"{exc.filename or trig}: {exc}") from None
+    refuse_foreign_graphs(by_graph, ids, trig)
     promised = void_graph_sizes(description, ids)
     if set(promised) != set(by_graph):
         raise LoadRefused(f"{trig} and {void} disagree on the graphs: {sorted(set(promised) ^ set(by_graph))}")
@@ -140,6 +141,27 @@ def plan_from_dumps(out: Path, ids: Identifiers) -> LoadPlan:
     if not graphs or not sum(g.triples for g in graphs):
         raise LoadRefused(f"{trig} is empty: nothing to load")
     return LoadPlan(graphs, GraphDump(ids.dataset(), cast(bytes, serialize(description, format=RdfFormat.N_TRIPLES)), len(description)))
+
+
+def refuse_foreign_graphs(names: Iterable[str], ids: Identifiers, source: Path | str) -> None:
+    """Refuse, before anything is sent, any graph that is not one of this dataset's graphs.
+
+    A load only ever replaces ``{base}graph/…`` graphs (and drops them); a graph elsewhere
+    (another base, another site's IRI, a dot-segment or query part) would be written live and
+    never removed by later loads, so the whole load is refused. Raises LoadRefused.
+    """
+    prefix = ids.graph("")
+    foreign = sorted(n for n in names if not n.startswith(prefix) or _not_a_plain_path(n.removeprefix(prefix)))
+    if foreign:
+        shown = ", ".join(f"<{n}>" for n in foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise LoadRefused(
+            f"{source}: graph {shown} is not a graph of this dataset (every graph must be {prefix}…, "
+            "without '.' or '..' segments, '?' or '#'); nothing was loaded. Built with another --base?"
+        )
+
+
+def _not_a_plain_path(path: str) -> bool:
+    return not path or "?" in path or "#" in path or any(seg in (".", "..", "") for seg in path.split("/"))
 
 
 def void_graph_sizes(description: list[Triple], ids: Identifiers) -> dict[str, int]:
@@ -193,6 +215,7 @@ def load(
 ) -> LoadReport:
     """Replace the live graphs in ``endpoint`` by ``plan``, atomically as seen by readers."""
     started = time.perf_counter()
+    refuse_foreign_graphs((g.name for g in plan.graphs), ids, "the load plan")
     live = live_sizes(endpoint, ids)
     live_total = sum(live.values())
     if plan.triples < min_ratio * live_total:

@@ -33,6 +33,7 @@ from pipeline import layout
 from pipeline.errors import QueryError
 from pipeline.identifiers import Identifiers
 from pipeline.store.endpoint import Endpoint
+from pipeline.store.guard import NotLocal, require_local
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,12 @@ def load_query(path: Path) -> CannedQuery:
             meta[m.group(1)] = m.group(2).strip()
     if "title" not in meta or "description" not in meta:
         raise QueryError(f"{path}: header needs '# title:' and '# description:' lines")
-    return CannedQuery(path.stem, meta["title"], meta["description"], tuple(params), path.read_text(encoding="utf-8"), path)
+    text = path.read_text(encoding="utf-8")
+    try:
+        require_local(text)  # pyoxigraph, like the server, would call any SERVICE address
+    except NotLocal as exc:
+        raise NotLocal(f"{path}: {exc}") from None
+    return CannedQuery(path.stem, meta["title"], meta["description"], tuple(params), text, path)
 
 
 def list_queries(folder: Path = layout.QUERIES) -> list[CannedQuery]:

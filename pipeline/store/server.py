@@ -54,6 +54,17 @@ def oxigraph_binary() -> Path:
     return found
 
 
+def require_free_port(host: str, port: int) -> None:
+    """Raise ServerError naming the address if nothing can listen on ``host:port`` now."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT is not "in use"
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise ServerError(f"cannot serve on {host}:{port}: {exc.strerror} "
+                              "(another `wsis-kg serve` or program is using it? pick another with --port)") from None
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nobody listens on right now (the OS picks it)."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
