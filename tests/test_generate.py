@@ -63,7 +63,10 @@ def test_the_key_is_not_trivial(corpus_dir: Path) -> None:
     assert any("-E/" in e for e in exact)
     assert any(ch in "０１２３４５６７８９" for e in exact for ch in e), "full-width digits"
     assert {r.role for d in docs for r in d.roles} == {"facilitator", "co-facilitator", "partner"}
-    assert any(c.verb for d in docs for c in d.citations)
+    mandates = [m for d in docs for m in d.mandates]
+    assert {m.verb for m in mandates} >= {"instructs", "requests", "calls-upon", "encourages", "urges", "invites"}
+    assert any(m.embedded for m in mandates) and any(m.document.startswith(IDS.id("itu/doc/")) for m in mandates)
+    assert any(m.verb for d in docs for c in d.citations)
     assert any(c.verb is None for d in docs for c in d.citations)
 
 
