@@ -66,7 +66,7 @@ def test_the_key_is_not_trivial(corpus_dir: Path) -> None:
     mandates = [m for d in docs for m in d.mandates]
     assert {m.verb for m in mandates} >= {"instructs", "requests", "calls-upon", "encourages", "urges", "invites"}
     assert any(m.embedded for m in mandates) and any(m.document.startswith(IDS.id("itu/doc/")) for m in mandates)
-    assert any(m.verb for d in docs for c in d.citations)
+    assert any(c.verb for d in docs for c in d.citations)
     assert any(c.verb is None for d in docs for c in d.citations)
 
 
