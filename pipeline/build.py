@@ -22,7 +22,9 @@ from pipeline.identifiers import Identifiers
 from pipeline.model import BuildWarning, DocumentExtraction
 from pipeline.progress import Progress
 from pipeline.rdf.rdf_map import DESCRIPTIONS, Mapper
+from pipeline.rdf.statistics import STATISTICS, statistics_lines
 from pipeline.rdf.write import (
+    as_nquads,
     graph_lines,
     merge_lines,
     render_graphs,
@@ -30,8 +32,9 @@ from pipeline.rdf.write import (
     write_atomically,
 )
 from pipeline.shacl.validate import conformance_in_background
-from pipeline.sources.documents import SourceText, read_folder
+from pipeline.sources.documents import DEFAULT_LIMITS, Limits, SourceText, read_folder
 from pipeline.sources.reference import Reference
+from pipeline.store.local import STORE_DIR, write_store
 
 log = logging.getLogger(__name__)
 REPORT = "build-report.txt"
@@ -52,7 +55,7 @@ class BuildResult:
 def extract_all(documents: Path, ids: Identifiers) -> tuple[Reference, list[SourceText], list[DocumentExtraction]]:
     """Read the reference data and the documents, and extract every document (no cache)."""
     ref = Reference.load(layout.REFERENCE)
-    sources = read_folder(documents)
+    sources = read_folder(documents, events=ref.conference_by_slug)
     return ref, sources, [extract_document(source, ref, ids) for source in sources]
 
 
@@ -130,16 +133,18 @@ def build(
     validate: bool = True,
     engine: str = "fast",
     cache: Path | bool | None = True,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> BuildResult:
     """Build the graph from ``documents`` into ``out``; the previous output stays on any failure.
 
     ``cache``: True for the default folder next to ``out`` (``.{out}.cache``), a path, or
-    False/None to extract every document again.
+    False/None to extract every document again. ``limits`` caps the number of documents and
+    the bytes of one text (checked before reading them; ``InputError`` beyond).
     """
     started = time.perf_counter()
     ids = ids or Identifiers.from_environment()
     ref = Reference.load(layout.REFERENCE)
-    sources = read_folder(documents)
+    sources = read_folder(documents, limits, events=ref.conference_by_slug)
     folder = default_cache(out) if cache is True else (cache or None)
     doc_cache = DocumentCache(folder, ids)
     log.info("read %d documents (%.1f s)", len(sources), time.perf_counter() - started)
@@ -149,16 +154,25 @@ def build(
     graphs.append((ids.graph(DESCRIPTIONS), merge_lines(d.descriptions for d in docs)))
     graphs += [(ids.graph(s.entry.key), d.ntriples) for s, d in zip(sources, docs, strict=True)]
     union = union_lines(graphs)
+    statistics = statistics_lines(union)
+    graphs.append((ids.graph(STATISTICS), statistics))
+    union = merge_lines((union, statistics))
     check = conformance_in_background(union, engine) if validate else None
     log.info("serializing %d graphs", len(graphs))
     files = render_graphs(ids, graphs, union)
     log.info("serialized the dumps (%.1f s)", time.perf_counter() - started)
-    if check:
-        check()
-        log.info("the graph conforms to shapes/ (%s engine, %.1f s)", engine, time.perf_counter() - started)
     warnings = [w for d in docs for w in d.warnings]
     files[REPORT] = report_text(docs).encode("utf-8")
-    write_atomically(out, files)
+
+    def finish(folder: Path) -> None:
+        """In the new output folder: the query store, then the SHACL verdict before the switch."""
+        write_store(folder / STORE_DIR, b"".join(as_nquads(lines, name) for name, lines in sorted(graphs)), files["void.ttl"], ids.dataset())
+        log.info("wrote the query store %s (%.1f s)", STORE_DIR, time.perf_counter() - started)
+        if check:
+            check()
+            log.info("the graph conforms to shapes/ (%s engine, %.1f s)", engine, time.perf_counter() - started)
+
+    write_atomically(out, files, finish)
     doc_cache.prune()
     return BuildResult(files, extractions, warnings, time.perf_counter() - started, documents=len(docs), reused=reused)
 

@@ -46,8 +46,12 @@ def _ids(args: argparse.Namespace) -> Identifiers:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from pipeline.build import build
+    from pipeline.sources.documents import Limits
 
-    result = build(args.documents, args.out, _ids(args), validate=not args.no_validate, engine=args.engine, cache=not args.no_cache)
+    limits = Limits(max_documents=args.max_documents, max_text_bytes=args.max_text_bytes)
+    result = build(
+        args.documents, args.out, _ids(args), validate=not args.no_validate, engine=args.engine, cache=not args.no_cache, limits=limits
+    )
     shown = result.warnings[:20]
     for w in shown:
         log.warning("%s", w)
@@ -96,23 +100,22 @@ def _params(values: list[str]) -> dict[str, str]:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from pipeline.store.query import get_query, list_queries, open_store, run
+    from pipeline.store.query import get_query, list_queries, open_output, run
 
     if args.list or not args.name:
         for q in list_queries():
             params = ", ".join(f"{p.name} ({p.type})" for p in q.params) or "no parameters"
-            print(f"{q.name}: {q.title} [{params}]\n    {q.description}")
+            page = f"; pages by {q.page} {q.page_unit}" if q.page else ""
+            print(f"{q.name}: {q.title} [{params}{page}]\n    {q.description}")
         return 0
+    query = get_query(args.name)
     if args.endpoint:
         from pipeline.store.query import run_remote
 
-        names, rows = run_remote(_endpoint(args), get_query(args.name), _params(args.param), _ids(args), dataset=args.dataset)
+        names, rows = run_remote(_endpoint(args), query, _params(args.param), _ids(args), dataset=args.dataset, limit=args.limit, offset=args.offset)
         _print_rows(names, rows)
         return 0
-    dump = args.out / "wsis-kg.trig"
-    if not dump.is_file():
-        raise WsisKgError(f"{dump} not found: run `wsis-kg build` first")
-    names, rows = run(open_store(dump), get_query(args.name), _params(args.param), _ids(args))
+    names, rows = run(open_output(args.out), query, _params(args.param), _ids(args), limit=args.limit, offset=args.offset)
     _print_rows(names, rows)
     return 0
 
@@ -158,7 +161,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
                     "it fetch any address with SERVICE or LOAD; keep it on loopback, for trying `wsis-kg load`")
         require_free_port(args.host, args.port)
     else:  # binds the port now: a taken port is reported before minutes of loading
-        gateway = Gateway(host=args.host, port=args.port, timeout_s=args.timeout)
+        site = args.site if args.site is not None else args.out / "site"
+        gateway = Gateway(host=args.host, port=args.port, timeout_s=args.timeout, site=site if site.is_dir() else None)
+        if gateway.site is None:
+            log.info("no site in %s: run `wsis-kg site` (or `build --site`) to browse entity pages here too", site)
     if args.host not in LOOPBACK:
         log.warning("binding %s: anyone who can reach this address can run queries (each up to %d s)", args.host, args.timeout)
     try:
@@ -177,6 +183,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             root = gateway.root if gateway else server.root
             print(f"SPARQL endpoint: {root}/query", flush=True)
             print(f"query UI:        {root}/", flush=True)
+            if gateway and gateway.site is not None:
+                print(f"explorer:        {root}/index.html   (entity IRIs: {root}/id/…)", flush=True)
             if args.writable:
                 print(f"updates:         {root}/update   graph store: {root}/store", flush=True)
             print("press Ctrl-C to stop", flush=True)
@@ -263,11 +271,28 @@ def cmd_generate_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number 0 or more, got {value!r}")
+    return int(value)
+
+
 def _positive(value: str) -> int:
     n = int(value)
     if n < 1:
         raise argparse.ArgumentTypeError(f"needs at least 1, got {n}")
     return n
+
+
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def _byte_count(value: str) -> int:
+    """``16777216``, ``64M`` or ``1G`` (K, M, G are binary: KiB, MiB, GiB)."""
+    number, unit = value[:-1] if value[-1:].isalpha() else value, value[-1:].lower() if value[-1:].isalpha() else ""
+    if unit not in _UNITS or not number.isascii() or not number.isdigit():
+        raise argparse.ArgumentTypeError(f"takes a number of bytes such as 16777216, 64M or 1G, got {value!r}")
+    return _positive(str(int(number) * _UNITS[unit]))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -282,6 +307,16 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation (the dumps are still strictly parsed)")
     b.add_argument("--no-cache", action="store_true", help="extract every document again instead of reusing unchanged ones from .OUT.cache/")
     b.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help="SHACL engine: fast (compiled SPARQL on pyoxigraph, default) or pyshacl (the reference)")
+    from pipeline.sources.documents import DEFAULT_LIMITS
+
+    b.add_argument(
+        "--max-documents", type=_positive, default=DEFAULT_LIMITS.max_documents, metavar="N",
+        help=f"refuse a folder or manifest with more documents than this, before reading any (default: {DEFAULT_LIMITS.max_documents:,})",
+    )  # fmt: skip
+    b.add_argument(
+        "--max-text-bytes", type=_byte_count, default=DEFAULT_LIMITS.max_text_bytes, metavar="BYTES",
+        help=f"refuse a text larger than this, before reading it; 64M or 1G work too (default: {DEFAULT_LIMITS.max_text_bytes // 2**20}M)",
+    )  # fmt: skip
     b.add_argument("--site", action="store_true", help="then write the static explorer into OUT/site/ (see `wsis-kg site --help`)")
     b.set_defaults(func=cmd_build)
 
@@ -309,7 +344,9 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("name", nargs="?", help="query name (file name without .rq); omit to list them")
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a declared parameter, e.g. code=C5 (repeatable)")
     q.add_argument("--list", action="store_true", help="list canned queries with their parameters")
-    q.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="folder of the built dumps (default: dist/)")
+    q.add_argument("--limit", type=_count, default=None, metavar="N", help="listings: items per page (documents, works, action lines…, as --list says; default: the query's page size; 0: all)")
+    q.add_argument("--offset", type=_count, default=0, metavar="M", help="listings: skip the first M items (page 2 of 20 is --offset 20)")
+    q.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="folder of the build (default: dist/); its store dist/oxigraph/ answers at once")
     q.add_argument("--endpoint", metavar="URL", help="run on a SPARQL endpoint instead, e.g. http://127.0.0.1:7878/query (POST, JSON)")
     q.add_argument("--timeout", type=float, default=60, help="seconds to wait for the endpoint (default: 60)")
     q.add_argument(
@@ -338,6 +375,7 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
     sv.add_argument("--timeout", type=int, default=30, help="limit per query, seconds (default: 30): after it, HTTP 503")
     sv.add_argument("--writable", action="store_true", help="accept updates and Graph Store writes (for `wsis-kg load`)")
+    sv.add_argument("--site", type=Path, default=None, help="static site to serve at the other paths, so entity IRI paths open their pages (default: OUT/site, if built)")
     sv.add_argument("--base", help="dataset base IRI (default: $WSIS_KG_BASE or https://w3id.org/wsis-kg/)")
     sv.set_defaults(func=cmd_serve)
 

@@ -91,12 +91,14 @@ def recover_and_clean(target: Path) -> None:
         _remove(path)
 
 
-def publish_folder(target: Path, fill: Callable[[Path], None]) -> None:
+def publish_folder(target: Path, fill: Callable[[Path], None], *, durable: bool = True) -> None:
     """Replace the folder ``target`` by a new one that ``fill(folder)`` writes, atomically.
 
     ``fill`` gets an empty folder beside ``target``; if it raises, ``target`` is untouched and
     the new folder is removed. ``target`` may be missing; it must not be a symlink (resolve it
-    first: the folder it points at is what gets replaced).
+    first: the folder it points at is what gets replaced). ``durable=False`` skips fsyncing every
+    file before the switch (still atomic for readers, not across a power loss): for output that
+    is regenerated from other output, such as the static site's tens of thousands of pages.
     """
     with folder_lock(target):
         recover_and_clean(target)
@@ -104,7 +106,8 @@ def publish_folder(target: Path, fill: Callable[[Path], None]) -> None:
         new.mkdir()
         try:
             fill(new)
-            _sync_tree(new)
+            if durable:
+                _sync_tree(new)
         except BaseException:
             _remove(new)
             raise

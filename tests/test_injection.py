@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from pipeline.errors import QueryError
 from pipeline.identifiers import Identifiers
 from pipeline.store.load import live_sizes
-from pipeline.store.query import CannedQuery, bound_text, list_queries, run, run_remote
+from pyoxigraph import Variable
+
+from pipeline.store.query import CannedQuery, bind, bound_text, list_queries, run, run_remote
 
 IDS = Identifiers()
 ID = IDS.id("")
@@ -42,28 +44,24 @@ def test_every_parameter_is_covered():
     assert {p.type for _, p in PARAMS} == {"iri", "code", "year", "region", "goal"}
 
 
+GOOD = {"iri": ID + "x", "code": "C5", "year": "2025", "region": "EUR", "goal": "9"}
+
+
 def check_bound(query: CannedQuery, name: str, value: str) -> None:
-    """Either a QueryError, or exactly one VALUES row of one well-formed RDF term, appended or
-    in place of the query's ``# params`` line (nothing else of the text changes)."""
+    """Either a QueryError, or the query text with one VALUES row of one well-formed RDF term
+    where a known-good value's row goes (``# @values``, or the end), and nothing else changed."""
     try:
         text = bound_text(query, {name: value}, IDS)
     except QueryError:
         return
-    before = query.text.rstrip().split("\n")
-    if "# params" in (line.strip() for line in before):
-        after = text.rstrip("\n").split("\n")
-        assert len(after) == len(before)
-        assert text.endswith("\n")
-        changed = [(b, a) for b, a in zip(before, after, strict=False) if b != a]
-        assert len(changed) == 1
-        assert changed[0][0].strip() == "# params"
-        tail = "\n" + changed[0][1].strip() + "\n"
-    else:
-        tail = text[len(query.text.rstrip()) :]
-    assert tail.count("\n") == 2
-    assert tail.startswith(f"\nVALUES (?{name}) {{ (")
-    term = tail[len(f"\nVALUES (?{name}) {{ (") : -len(") }\n")]
-    assert (term.startswith(("<" + ID, '"')) and "}" not in term.replace('"', "", 2)[:-1]) or term.startswith("<")
+    typ = next(p.type for p in query.params if p.name == name)
+    good = str(bind(query, {name: GOOD[typ]}, IDS)[Variable(name)])
+    reference = bound_text(query, {name: GOOD[typ]}, IDS)
+    head, tail = reference.split(f"VALUES (?{name}) {{ ({good}) }}", 1)
+    assert text.startswith(head + f"VALUES (?{name}) {{ (") and text.endswith(") }" + tail)
+    term = text[len(head + f"VALUES (?{name}) {{ (") : len(text) - len(") }" + tail)]
+    assert "\n" not in term
+    assert term.startswith(("<" + ID, '"')) and "}" not in term.replace('"', "", 2)[:-1] or term.startswith("<")
 
 
 @pytest.mark.parametrize(("query", "param"), PARAMS, ids=[f"{q.name}:{p.name}" for q, p in PARAMS])

@@ -456,3 +456,75 @@ def test_canned_query_links_open_prefilled_in_the_oxigraph_ui(site: Path, served
             assert text.startswith(get_query(name).text.rstrip("\n")), name
         finally:
             page.close()
+
+
+# ---------------------------------------------------------------------------- served by `wsis-kg serve`
+
+
+@pytest.fixture(scope="module")
+def serving(built, site: Path, tmp_path_factory):
+    """`wsis-kg serve --site` on the seed build, as a user starts it; its root URL."""
+    import signal
+    import subprocess
+    import sys
+
+    from pipeline.store.server import free_port
+
+    store = tmp_path_factory.mktemp("served-site") / "store"
+    command = [sys.executable, "-m", "pipeline.cli", "serve", "--out", str(built[1]), "--store", str(store),
+               "--site", str(site), "--port", str(free_port())]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    assert first.startswith("SPARQL endpoint: "), first + (process.stderr.read() if process.stderr else "")
+    yield first.split(": ", 1)[1].strip().removesuffix("/query")
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=30)
+
+
+def _get(root: str, path: str, accept: str = "") -> tuple[int, dict[str, str], bytes]:
+    import http.client
+
+    conn = http.client.HTTPConnection(urlsplit(root).netloc, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Accept": accept} if accept else {})
+        answer = conn.getresponse()
+        return answer.status, dict(answer.getheaders()), answer.read()
+    finally:
+        conn.close()
+
+
+def test_serve_opens_an_entity_iri_path_as_its_page_or_its_turtle(serving: str, built):
+    iri = IDS.itu_version("pp", "res", 71, 2018)
+    path = "/" + iri[len(IDS.base):]
+    status, headers, _ = _get(serving, path)
+    assert status == 301
+    assert headers["Location"] == path + "/"
+    status, headers, body = _get(serving, path + "/")
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/html")
+    assert "全权代表大会第71号决议（2018年版本）" in body.decode("utf-8")
+    status, headers, body = _get(serving, path, accept="text/turtle, text/html;q=0.5")
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/turtle")
+    triples = {q.triple for q in parse(body, format=RdfFormat.TURTLE)}
+    assert NamedNode(iri) in {t.subject for t in triples}
+    assert len(triples) >= 5
+    for bad in ("/id/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/id/nothing/here/"):
+        assert _get(serving, bad)[0] == 404, bad
+    status, _, body = _get(serving, "/query?query=" + "ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D", accept="application/sparql-results+json")
+    assert status == 200
+    assert b"true" in body
+
+
+def test_served_entity_page_loads_in_chromium(serving: str, browser):
+    visit = Visit(browser, serving + "/")
+    try:
+        page = visit.open("id/un/A/RES/70/125")
+        assert page.url.endswith("/id/un/A/RES/70/125/")
+        assert page.locator("h1").inner_text().strip() == "联合国大会第70/125号决议"
+        page.locator("a.exact").first.click()
+        page.wait_for_url("**/text/zh/index.html#char=*")
+        assert not visit.problems, "\n".join(visit.problems)
+    finally:
+        visit.close()

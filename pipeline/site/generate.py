@@ -9,8 +9,11 @@ canned-query catalogue. Every page links only to files of the site; nothing is f
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -97,22 +100,33 @@ def write_site(
         texts[s] = source
     strings, headings, page_classes = interface()
     links = Links.of(g, vocab, set(texts), page_classes)
+    log.info("read the graph and %d texts (%.1f s)", len(texts), time.perf_counter() - started)
     onto_html, links.ontology = ontology_page(layout.ONTOLOGY, "../index.html")
     shapes = shape_pages(layout.SHAPES, links.ontology)
     by_class: dict[str, list[dict[str, str]]] = defaultdict(list)
     for shape in shapes:
         for target in shape.targets:
             by_class[_expand(target.text)].append({"file": shape.file, "name": shape.name})
+    log.info("documented the ontology and %d shapes (%.1f s)", len(shapes), time.perf_counter() - started)
     writer = Writer(Path("."), environment(strings), {"triples": g.triples, "nav": NAV, "shapes_of": lambda iri: by_class.get(iri, [])})
 
     def fill(folder: Path) -> None:
+        global _WORK
         writer.folder = folder
         writer.copy_static()
-        _entities(writer, links, headings)
-        _texts(writer, links, texts)
+        _WORK = (writer, links, headings, texts)
+        try:
+            _in_parallel(writer, _entity_job, sorted(links.entities))
+            log.info("wrote %d entity pages (%.1f s)", len(links.entities), time.perf_counter() - started)
+            _in_parallel(writer, _text_job, sorted(texts))
+            log.info("wrote %d document pages (%.1f s)", len(texts), time.perf_counter() - started)
+        finally:
+            _WORK = None
         _listings_and_index(writer, links)
         _search(writer, links, texts)
+        log.info("wrote listings and search shards (%.1f s)", time.perf_counter() - started)
         _overviews(writer, links)
+        log.info("wrote the overviews (%.1f s)", time.perf_counter() - started)
         writer.write("ontology/index.html", onto_html.encode("utf-8"))
         writer.pages += 1
         for shape in shapes:
@@ -121,7 +135,7 @@ def write_site(
         _queries(writer, query_ui)
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    publish_folder(out, fill)
+    publish_folder(out, fill, durable=False)
     report = SiteReport(writer.pages, writer.files, writer.size, writer.largest, time.perf_counter() - started, len(links.entities), len(texts))
     log.info(
         "wrote the site to %s: %d pages, %d files, %.1f MB (largest %s, %.0f kB) in %.1f s",
@@ -134,9 +148,49 @@ def _folder_file(links: Links, iri: str) -> str:
     return f"{links.folder(iri)}/{PAGE}"
 
 
-def _entities(writer: Writer, links: Links, headings: dict[str, dict[str, str]]) -> None:
+#: Set in the parent before forking: what the page workers read (copy-on-write, not pickled).
+_WORK: tuple[Writer, Links, dict[str, dict[str, str]], dict] | None = None
+#: Below this many pages a second process costs more than it saves.
+PARALLEL_FROM = 2000
+
+
+def _in_parallel(writer: Writer, job: Callable[[Writer, list[str]], None], items: list[str]) -> None:
+    """Run ``job`` over ``items`` split among forked workers (each writes its own files into the
+    staging folder); the parent adds up what they wrote."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(items) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        job(writer, items)
+        return
+    chunks = [items[i::workers] for i in range(workers)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for pages, files, size, largest in pool.starmap(_work, [(job, c) for c in chunks]):
+            writer.pages += pages
+            writer.files += files
+            writer.size += size
+            writer.largest = max(writer.largest, largest)
+
+
+def _work(job: Callable[[Writer, list[str]], None], items: list[str]) -> tuple[int, int, int, tuple[int, str]]:
+    assert _WORK is not None
+    parent = _WORK[0]
+    writer = Writer(parent.folder, parent.env, parent.context)
+    job(writer, items)
+    return writer.pages, writer.files, writer.size, writer.largest
+
+
+def _entity_job(writer: Writer, iris: list[str]) -> None:
+    assert _WORK is not None
+    _entities(writer, _WORK[1], _WORK[2], iris)
+
+
+def _text_job(writer: Writer, iris: list[str]) -> None:
+    assert _WORK is not None
+    _texts(writer, _WORK[1], _WORK[3], iris)
+
+
+def _entities(writer: Writer, links: Links, headings: dict[str, dict[str, str]], iris: list[str]) -> None:
     prefixes = {**PREFIXES, "id": links.g.base + "id/"}
-    for iri in sorted(links.entities):
+    for iri in iris:
         file = _folder_file(links, iri)
         page = entity_page(links, iri, file, headings)
         folder = links.folder(iri)
@@ -153,8 +207,8 @@ def _entities(writer: Writer, links: Links, headings: dict[str, dict[str, str]])
         writer.write(f"{folder}/{TURTLE}", turtle or b"")
 
 
-def _texts(writer: Writer, links: Links, texts: dict) -> None:
-    for iri in sorted(texts):
+def _texts(writer: Writer, links: Links, texts: dict, iris: list[str]) -> None:
+    for iri in iris:
         file = _folder_file(links, iri)
         page = text_page(links, iri, file, texts[iri])
         facts = [{"kind": f.kind, "links": f.links, "literals": f.literals, "exact": f.exact, "anchor": f.anchor} for f in page.facts]
@@ -176,8 +230,9 @@ def _listings_and_index(writer: Writer, links: Links) -> None:
         folder = _class_folder(cls)
         files = [page_file(folder, k + 1) for k in range(max(1, -(-len(iris) // LISTING_PAGE)))]
         title = links.vocab.label(cls)
+        ordered = sorted(iris, key=lambda i: Value(links.labels(i), None, i).sort_key)
         for k, f in enumerate(files):
-            chunk = sorted((Value(links.labels(i), links.href(i, f), i) for i in iris), key=lambda v: v.sort_key)[k * LISTING_PAGE : (k + 1) * LISTING_PAGE]
+            chunk = [Value(links.labels(i), links.href(i, f), i) for i in ordered[k * LISTING_PAGE : (k + 1) * LISTING_PAGE]]
             writer.page("listing.html", f, title=title, total=len(iris), items=chunk, pages=[href(p, f) for p in files], number=k + 1, cls=cls)
         classes.append({"href": files[0], "labels": title, "curie": curie(cls), "count": len(iris)})
     docs = sorted(

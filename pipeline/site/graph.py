@@ -55,23 +55,24 @@ class SiteGraph:
         if not path.is_file():
             raise WsisKgError(f"{path} not found: run `wsis-kg build` first")
         graph = cls(base)
-        reference = f"{base}graph/reference"
-        seen: set[Triple] = set()
+        reference = NamedNode(f"{base}graph/reference")
+        out, into, curated = graph.out, graph.into, graph.curated
+        count = 0
         try:
-            quads = parse(path=str(path), format=RdfFormat.TRIG)
-            for q in quads:
+            for q in parse(path=str(path), format=RdfFormat.TRIG):  # the hot loop of a large site
                 s, p, o = q.subject.value, q.predicate.value, q.object
-                if q.graph_name.value == reference:
-                    graph.curated.add(s)
-                if q.triple in seen:  # the same triple in two graphs is one statement
+                if q.graph_name == reference:
+                    curated.add(s)
+                objects = out[s].setdefault(p, [])
+                if o in objects:  # the same triple in two graphs is one statement
                     continue
-                seen.add(q.triple)
-                graph.out[s].setdefault(p, []).append(o)
+                objects.append(o)
+                count += 1
                 if isinstance(o, NamedNode):
-                    graph.into[o.value].append((p, s))
+                    into[o.value].append((p, s))
         except SyntaxError as exc:
             raise WsisKgError(f"{path}: {exc}") from None
-        graph.triples = len(seen)
+        graph.triples = count
         log.info("read %d triples about %d subjects from %s", graph.triples, len(graph.out), path)
         return graph
 

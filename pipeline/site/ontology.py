@@ -34,8 +34,13 @@ def ontology_page(ontology: Path, back: str) -> tuple[str, dict[str, str]]:
     """
     from pylode import OntPub  # type: ignore[import-untyped]  # pylode ships no type hints
 
-    logging.getLogger("root").setLevel(logging.WARNING)
-    html = str(OntPub(ontology=str(ontology / "wsis-kg.ttl")).make_html())
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)  # pyLODE logs its own progress on the root logger
+    try:
+        html = str(OntPub(ontology=str(ontology / "wsis-kg.ttl")).make_html())
+    finally:
+        root.setLevel(level)
     ids = set(re.findall(r'id="([^"]+)"', html))
     anchors: dict[str, str] = {}
 

@@ -132,7 +132,7 @@ def _layout(links: Links, file: str, name: str, members: list[str], edges: Count
     for c, d in zip(clusters, clusters[1:] + clusters[:1], strict=True):
         if c != d:
             graph.add_edge(f"cluster:{c}", f"cluster:{d}", weight=0.5)
-    laid = nx.spring_layout(graph, pos=start, seed=0, iterations=80, k=1.5 / math.sqrt(max(len(chosen), 1))) if len(chosen) > 1 else start
+    laid = nx.spring_layout(graph, pos=start, seed=0, iterations=50, k=1.5 / math.sqrt(max(len(chosen), 1))) if len(chosen) > 1 else start
     pos = {n: laid[n] for n in chosen}
     width, height, margin = 1100, 800, 30
     xs = [p[0] for p in pos.values()] or [0.0]

@@ -10,7 +10,7 @@ version ``…/res/71/2018`` both have pages. Links are relative, so the site wor
 
 from __future__ import annotations
 
-import posixpath
+import functools
 from urllib.parse import quote
 
 PAGE = "index.html"
@@ -35,12 +35,20 @@ def page_file(folder: str, page: int = 1) -> str:
 
 def href(target: str, here: str) -> str:
     """A relative URL from the page file ``here`` to the site file ``target`` (both relative to
-    the site root, POSIX), percent-encoded for a browser (symbols hold ``(``, ``)``, ``.``)."""
-    rel = posixpath.relpath(target, posixpath.dirname(here) or ".")
-    return quote(rel, safe="/.-_~")
+    the site root, POSIX), percent-encoded for a browser (symbols hold ``(``, ``)``, ``.``).
+
+    The URL goes up to the root and down again (``../../id/…``) rather than the shortest way:
+    as correct, and cheap enough for the million links of a large site.
+    """
+    return root_of(here) + _quoted(target)
 
 
+@functools.lru_cache(maxsize=200_000)
+def _quoted(path: str) -> str:
+    return quote(path, safe="/.-_~")
+
+
+@functools.lru_cache(maxsize=4096)
 def root_of(here: str) -> str:
     """The relative prefix from the page file ``here`` back to the site root ("" or "../…/")."""
-    depth = here.count("/")
-    return "../" * depth
+    return "../" * here.count("/")

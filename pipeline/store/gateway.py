@@ -4,8 +4,9 @@
 serve-read-only`` on a random loopback port behind it. The gateway speaks the SPARQL 1.1
 protocol (``GET /query?query=…``, ``POST /query`` as a form or as ``application/sparql-query``,
 ``default-graph-uri``/``named-graph-uri`` passed through; ``/sparql`` is the same, for
-Oxigraph's UI) and serves that query UI (``GET /`` and its script, style and logo).
-Everything else (``/update``, ``/store``, other methods) is refused: the endpoint only reads.
+Oxigraph's UI) and serves that query UI (``GET /`` and its script, style and logo), and,
+given a site folder, the static explorer at every other ``GET`` path, so that an entity IRI's
+path opens its page (:mod:`pipeline.store.sitefiles`). Everything else (``/update``, ``/store``, other methods) is refused: the endpoint only reads.
 
 Why a gateway (each point is something Oxigraph's own server does not do):
 
@@ -31,10 +32,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from pipeline.errors import WsisKgError
 from pipeline.store.guard import NotLocal, require_local
+from pipeline.store.sitefiles import SiteFiles
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,7 @@ class Gateway:
     buffer_bytes: int = field(default=8 << 20, metadata={"description": "answers up to this size get an exact status"})
     max_request_bytes: int = field(default=1 << 20, metadata={"description": "larger request bodies get 413"})
     upstream: str = field(default="", metadata={"description": "root URL of the Oxigraph server behind, set before start()"})
+    site: Path | None = field(default=None, metadata={"description": "static site folder (`wsis-kg site`) served at the other GET paths"})
 
     def __post_init__(self) -> None:
         handler = type("Handler", (_Handler,), {"gateway": self})
@@ -129,8 +133,22 @@ class _Handler(BaseHTTPRequestHandler):
             self._forward("GET", path, b"", {})  # the UI; parameters are never passed on
         elif path in _QUERY:
             self._query(parse_qs(params, keep_blank_values=True), b"", {})
+        elif self.gateway.site is not None and (found := SiteFiles(self.gateway.site).find(path, self.headers.get("Accept", ""))):
+            if isinstance(found, str):
+                self.send_response(301)
+                self.send_header("Location", found)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            else:
+                self._file(*found)
         else:
             self._refuse(404, f"{path}: not here (this endpoint answers SPARQL queries at /query, its UI is at /)")
+
+    def _file(self, path: Path, content_type: str) -> None:
+        """A file of the static site, whole (pages are small; the largest is a few MB)."""
+        data = path.read_bytes()
+        self._head(200, content_type, len(data))
+        self.wfile.write(data)
 
     def do_POST(self) -> None:
         path, _, params = self.path.partition("?")

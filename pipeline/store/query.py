@@ -5,18 +5,24 @@ Each file starts with a comment header::
     # title: Instruments cited by a document
     # description: …
     # param: doc iri   (IRI in our namespace; bound as ?doc)
+    # page: 20 documents   (listings page: default page size, and what a page counts)
 
 Parameters are validated against their type before anything runs (NFKC, then a pattern; IRIs
 only in our namespace), then made into RDF terms by pyoxigraph's term constructors. The terms are
-bound by a trailing ``VALUES`` clause written from those terms' own N-Triples form, never by
-pasting the user's string into the query: the embedded store and a remote endpoint run the
-very same query text, so their answers can be compared.
+bound by a ``VALUES`` clause written from those terms' own N-Triples form, never by pasting the
+user's string into the query: the embedded store and a remote endpoint run the very same query
+text, so their answers can be compared. The clause goes where the query has the comment line
+``# @values`` (at the start of the pattern it selects, so the store starts from the bound
+value: at a million triples a trailing ``VALUES``, joined last, made lookups take seconds), else
+at the end (a trailing ``VALUES`` joins after grouping, so in a ``GROUP BY`` query a parameter
+must then be one of the group keys; ``tests/test_queries.py`` checks every canned query).
 
-A trailing ``VALUES`` joins after grouping, so in a ``GROUP BY`` query a parameter must be one
-of the group keys (``tests/test_queries.py`` checks every canned query). A query that has a
-line ``# params`` inside its ``WHERE`` gets the ``VALUES`` block there instead: the parameters
-are bound before anything else is matched (filter early, and FILTERs can compare with them:
-``FILTER(?y >= ?since)``), and a parameter left out stays unbound (test it with ``BOUND``).
+Listings page: a query with a ``# page:`` header selects one page of what it lists (source
+documents, by their ``wsis:listingPosition`` in graph/statistics) in a sub-select ordered by that
+number, and ``# @page`` marks where ``LIMIT n OFFSET m`` goes; only the page, not the whole
+graph, is then joined and sorted, so a listing stays fast at any size (sorting IRIs in the store
+costs a string look-up each). ``limit=0`` lists everything. Lines starting ``#?unbound `` or
+``#?bound `` are kept only for calls without or with parameters (:func:`variant`).
 """
 
 from __future__ import annotations
@@ -33,12 +39,14 @@ from pipeline import layout
 from pipeline.errors import QueryError
 from pipeline.identifiers import Identifiers
 from pipeline.store.endpoint import Endpoint
+from pipeline.store.local import open_built
 from pipeline.store.guard import NotLocal, require_local
 
 log = logging.getLogger(__name__)
 
-_INLINE = "# params"  # a line of a query's WHERE where the parameters' VALUES block goes
-_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.+)$")
+_HEADER = re.compile(r"^#\s*(title|description|param|page):\s*(.+)$")
+VALUES_MARK = "# @values"
+PAGE_MARK = "# @page"
 _TYPES = {
     "iri": None,
     "code": re.compile(r"^C([1-9]|1[01])$"),
@@ -67,6 +75,8 @@ class CannedQuery:
     params: tuple[Param, ...]
     text: str
     path: Path = field(compare=False)
+    page: int | None = None  # default page size of a listing (None: the query does not page)
+    page_unit: str = ""  # what a page counts, e.g. "documents, in IRI order"
 
 
 def load_query(path: Path) -> CannedQuery:
@@ -87,10 +97,20 @@ def load_query(path: Path) -> CannedQuery:
         raise QueryError(f"{path}: header needs '# title:' and '# description:' lines")
     text = path.read_text(encoding="utf-8")
     try:
-        require_local(text)  # pyoxigraph, like the server, would call any SERVICE address
+        # pyoxigraph, like the server, would call any SERVICE address. The keyword can only be
+        # written as letters or \u/\U escapes: a text with neither needs no parse (importing
+        # rdflib and parsing cost most of a cold `wsis-kg query`).
+        if re.search(r"service|\\u", text, re.IGNORECASE):
+            require_local(text)
     except NotLocal as exc:
         raise NotLocal(f"{path}: {exc}") from None
-    return CannedQuery(path.stem, meta["title"], meta["description"], tuple(params), text, path)
+    page, unit = None, ""
+    if "page" in meta:
+        size, _, unit = meta["page"].partition(" ")
+        if not size.isdigit() or PAGE_MARK not in text:
+            raise QueryError(f"{path}: '# page: N what' needs a number and a '{PAGE_MARK}' line where LIMIT/OFFSET go")
+        page = int(size)
+    return CannedQuery(path.stem, meta["title"], meta["description"], tuple(params), text, path, page, unit.strip())
 
 
 def list_queries(folder: Path = layout.QUERIES) -> list[CannedQuery]:
@@ -130,33 +150,56 @@ def bind(query: CannedQuery, values: dict[str, str], ids: Identifiers) -> dict[V
     return out
 
 
-def bound_text(query: CannedQuery, values: dict[str, str] | None = None, ids: Identifiers | None = None) -> str:
-    """The query text with every given parameter bound by a trailing VALUES clause of RDF terms."""
+def bound_text(
+    query: CannedQuery, values: dict[str, str] | None = None, ids: Identifiers | None = None, *, limit: int | None = None, offset: int = 0
+) -> str:
+    """The query text with every given parameter bound by a VALUES clause of RDF terms, and, for
+    a listing, one page selected: ``limit`` items (default: the query's ``# page:`` size; 0 for
+    all) after the first ``offset``. Raises ``QueryError`` for paging a query that does not page."""
     terms = bind(query, values or {}, ids or Identifiers.from_environment())
+    text = variant(query.text, bound=bool(terms))
+    pages = any(PAGE_MARK in line and not line.lstrip().startswith("#") for line in text.splitlines())
+    if query.page is None or not pages:
+        if limit is not None or offset:
+            raise QueryError(f"{query.name} does not page {'with a parameter' if query.page else '(it lists few rows)'}; drop --limit/--offset")
+    else:
+        if (limit is not None and limit < 0) or offset < 0:
+            raise QueryError(f"{query.name}: limit and offset are counts (0 or more)")
+        size = query.page if limit is None else limit
+        page = " ".join(([f"LIMIT {size}"] if size else []) + ([f"OFFSET {offset}"] if offset else []))
+        text = text.replace(PAGE_MARK, page, 1)
     if not terms:
-        return query.text
+        return text
     names = sorted(terms, key=lambda v: v.value)
     head = " ".join(str(v) for v in names)
     row = " ".join(str(terms[v]) for v in names)
-    block = f"VALUES ({head}) {{ ({row}) }}"
-    lines = query.text.rstrip().split("\n")
-    at = next((i for i, line in enumerate(lines) if line.strip() == _INLINE), None)
-    if at is not None:
-        lines[at] = f"  {block}"
-        return "\n".join(lines) + "\n"
-    return f"{query.text.rstrip()}\n{block}\n"
+    clause = f"VALUES ({head}) {{ ({row}) }}"
+    if VALUES_MARK in text:
+        return text.replace(VALUES_MARK, clause, 1)
+    return f"{text.rstrip()}\n{clause}\n"
 
 
 def open_store(dump: Path) -> Store:
-    """An in-memory store loaded from a TriG dump (named graphs kept)."""
+    """An in-memory store loaded from a TriG dump (named graphs kept): seconds at a million
+    triples; the CLI opens the build's on-disk store instead (:func:`open_output`)."""
     store = Store()
     store.bulk_load(path=str(dump), format=RdfFormat.TRIG)
     return store
 
 
-def run(store: Store, query: CannedQuery, values: dict[str, str] | None = None, ids: Identifiers | None = None) -> tuple[list[str], list[tuple[str, ...]]]:
+def variant(text: str, *, bound: bool) -> str:
+    """The query text for a call with (``bound``) or without parameters: lines starting
+    ``#?bound `` or ``#?unbound `` are comments unless the call is of their kind (a listing may
+    page by something other than what a parameter selects)."""
+    mine = "#?bound " if bound else "#?unbound "
+    return "".join(line[len(mine):] if line.startswith(mine) else line for line in text.splitlines(keepends=True))
+
+
+def run(
+    store: Store, query: CannedQuery, values: dict[str, str] | None = None, ids: Identifiers | None = None, *, limit: int | None = None, offset: int = 0
+) -> tuple[list[str], list[tuple[str, ...]]]:
     """Run a canned query over the union of all graphs: header and rows of plain strings."""
-    result = store.query(bound_text(query, values, ids), use_default_graph_as_union=True)
+    result = store.query(bound_text(query, values, ids, limit=limit, offset=offset), use_default_graph_as_union=True)
     if not isinstance(result, QuerySolutions):
         raise QueryError(f"{query.name}: only SELECT queries are canned")
     names = [v.value for v in result.variables]
@@ -179,6 +222,8 @@ def run_remote(
     ids: Identifiers | None = None,
     *,
     dataset: str = "live",
+    limit: int | None = None,
+    offset: int = 0,
 ) -> tuple[list[str], list[tuple[str, ...]]]:
     """Run a canned query on a SPARQL endpoint.
 
@@ -190,7 +235,7 @@ def run_remote(
     graphs (``wsis-kg serve``): fast at any size, but a load in progress shows through.
     """
     ids = ids or Identifiers.from_environment()
-    text = bound_text(query, values, ids)  # validate before any traffic
+    text = bound_text(query, values, ids, limit=limit, offset=offset)  # validate before any traffic
     graphs: tuple[str, ...] = ()
     if dataset == "live":
         graphs = live_graphs(endpoint, ids)
@@ -201,3 +246,17 @@ def run_remote(
     names, bindings = endpoint.select(text, default_graphs=graphs)
     rows = [tuple(b[n]["value"] if n in b else "" for n in names) for b in bindings]
     return names, rows
+
+
+def open_output(out: Path) -> Store:
+    """The store to query a build folder with: the build's own on-disk store, opened read-only
+    in milliseconds (``pipeline.store.local``), or, for a build that wrote none, its TriG loaded
+    into memory. Raises ``QueryError`` when there is no build in ``out``."""
+    store = open_built(out)
+    if store is not None:
+        return store
+    dump = out / "wsis-kg.trig"
+    if not dump.is_file():
+        raise QueryError(f"{dump} not found: run `wsis-kg build` first")
+    log.info("%s has no query store (an older build); loading %s into memory", out, dump.name)
+    return open_store(dump)
