@@ -24,12 +24,19 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import jena
 from measure import Measured, percentile, run_measured
 from pyoxigraph import NamedNode, RdfFormat, parse
 from report import machine_facts, markdown, write_results
-from serving import Latency, cold_cli, embedded_latencies, offline_load, oxigraph_load, protocol_load, remote_latencies
-
-import jena
+from serving import (
+    Latency,
+    cold_cli,
+    embedded_latencies,
+    offline_load,
+    oxigraph_load,
+    protocol_load,
+    remote_latencies,
+)
 
 from pipeline import layout
 from pipeline.identifiers import Identifiers

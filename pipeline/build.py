@@ -14,13 +14,15 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Never
+
+from tqdm import tqdm
 
 from pipeline import layout
 from pipeline.cache import CachedDocument, DocumentCache
 from pipeline.extract.document import extract_document
 from pipeline.identifiers import Identifiers
 from pipeline.model import BuildWarning, DocumentExtraction
-from pipeline.progress import Progress
 from pipeline.rdf.rdf_map import DESCRIPTIONS, Mapper
 from pipeline.rdf.statistics import STATISTICS, statistics_lines
 from pipeline.rdf.write import (
@@ -89,7 +91,8 @@ def process_all(
     todo = [i for i, out in enumerate(outputs) if out is None]
     if len(sources) - len(todo):
         log.info("reusing %d of %d documents from the cache", len(sources) - len(todo), len(sources))
-    progress = Progress("extracting", len(todo))
+    # a bar (done/total, rate, ETA) only when stderr is a terminal; CI logs keep the summary line
+    progress: tqdm[Never] = tqdm(total=len(todo), desc="extracting", unit="doc", disable=None if len(todo) > 1 else True, leave=False, mininterval=0.2)
     extractions: list[DocumentExtraction] = []
     parallel = len(todo) >= PARALLEL_FROM
     _WORKER = (ref, ids, not parallel)
@@ -113,7 +116,7 @@ def _collect(
     sources: list[SourceText],
     outputs: list[CachedDocument | None],
     cache: DocumentCache,
-    progress: Progress,
+    progress: tqdm[Never],
 ) -> list[DocumentExtraction]:
     extractions = []
     for i, (out, ex) in zip(todo, results, strict=True):
@@ -121,7 +124,7 @@ def _collect(
         cache.put(sources[i], out)
         if ex is not None:
             extractions.append(ex)
-        progress.advance()
+        progress.update()
     return extractions
 
 

@@ -251,7 +251,8 @@ def test_statistics_count_what_the_graph_says(built, store):
     assert {(r["k"].value, int(r["n"].value)) for r in stored} == {(r["k"].value, int(r["n"].value)) for r in mentions}
     positions = store.query(f"SELECT ?doc ?p WHERE {{ ?doc <{w}listingPosition> ?p }} ORDER BY ?p", use_default_graph_as_union=True)
     docs = [r["doc"].value for r in positions]
-    assert docs == sorted(docs) and len(docs) == 5
+    assert docs == sorted(docs)
+    assert len(docs) == 5
 
 
 def test_build_writes_a_query_store_with_every_graph(built, store):

@@ -32,7 +32,7 @@ STAGING = staging_prefix(IDS)
 
 def snapshot(endpoint: Endpoint) -> tuple[dict[str, int], dict[str, list]]:
     """What readers see: live graph sizes and the answers of every canned query."""
-    answers = {q.name: sorted(run_remote(endpoint, q)[1]) for q in list_queries()}
+    answers = {q.name: sorted(run_remote(endpoint, q, q.required_examples())[1]) for q in list_queries()}
     return live_sizes(endpoint, IDS), answers
 
 
@@ -310,5 +310,7 @@ def test_first_load_moves_only_the_description(oxigraph, built, monkeypatch):
 
     monkeypatch.setattr(load_module, "switch_update", recording)
     load(endpoint, plan_from_dumps(built[1], IDS), IDS)
-    assert len(switches) == 1 and switches[0].count("MOVE") == 1 and f"TO GRAPH <{IDS.dataset()}>" in switches[0]
+    assert len(switches) == 1
+    assert switches[0].count("MOVE") == 1
+    assert f"TO GRAPH <{IDS.dataset()}>" in switches[0]
     assert live_sizes(endpoint, IDS) == expected_sizes(built[1])

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from pipeline.extract.structure import provision_at
+from pipeline.extract.structure import ProvisionIndex
 from pipeline.extract.view import fold, span
 from pipeline.model import BodyMention, Provision
 from pipeline.sources.documents import SourceText
@@ -47,11 +47,12 @@ def extract_bodies(
     names = _names(ref, family)
     by_name = dict(names)
     pattern = _pattern(tuple(n for n, _ in names))
+    index = ProvisionIndex(provisions)
     out: list[BodyMention] = []
     for m in pattern.finditer(view):
         name, start, end = m.group(), m.start(), m.end()
         if (name[0].isascii() and start > 0 and _word(view[start - 1])) or (name[-1].isascii() and end < len(view) and _word(view[end])):
             continue
         out.append(BodyMention(container=container_at(start), org=by_name[name].slug, span=span(source, start, end),
-                               provision=provision_at(provisions, start)))
+                               provision=index.holding(start)))
     return out

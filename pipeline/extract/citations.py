@@ -42,6 +42,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from pipeline.extract.structure import ProvisionIndex
 from pipeline.extract.view import span
 from pipeline.identifiers import Identifiers, clean_symbol
 from pipeline.model import BuildWarning, Citation, Instrument, InstrumentKind, Provision
@@ -132,47 +133,6 @@ class CompactView:
 
     def origin_end(self, j: int) -> int:
         return j if self._pos is None else self._pos[j - 1] + 1
-
-
-class ProvisionIndex:
-    """Which provision holds an offset, by bisection (a scan per citation was quadratic).
-
-    Provisions do not overlap each other, nor footnotes each other; a footnote may sit inside a
-    clause, and then the clause (the lower index, as in the provisions' own order) wins.
-    """
-
-    def __init__(self, provisions: tuple[Provision, ...]) -> None:
-        self.provisions = provisions
-        self.groups: list[tuple[list[int], list[int]]] = []
-        for footnotes in (False, True):
-            idx = sorted((i for i, p in enumerate(provisions) if (p.kind == "footnote") == footnotes),
-                         key=lambda i: provisions[i].span.start)
-            self.groups.append(([provisions[i].span.start for i in idx], idx))
-        self.callers: dict[tuple[str, str], Provision] = {}
-        for q in provisions:
-            for ref in q.footnote_refs:
-                self.callers.setdefault((q.container, ref), q)
-
-    def holding(self, offset: int) -> int | None:
-        """The lowest index of a provision whose span holds ``offset``, or None."""
-        hits = []
-        for starts, idx in self.groups:
-            k = bisect_right(starts, offset) - 1
-            if k >= 0 and offset < self.provisions[idx[k]].span.end:
-                hits.append(idx[k])
-        return min(hits) if hits else None
-
-    def at(self, offset: int) -> tuple[int | None, str | None]:
-        """Index and clause verb of the provision holding ``offset``; a footnote takes the verb of
-        the first provision that calls it."""
-        i = self.holding(offset)
-        if i is None:
-            return None, None
-        p = self.provisions[i]
-        if p.kind != "footnote":
-            return i, p.verb
-        caller = self.callers.get((p.container, p.marker or ""))
-        return i, caller.verb if caller else None
 
 
 @dataclass

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from pipeline.rdf.rdf_map import CITO, ELI, RDF, W, XSD
+from pipeline.rdf.rdf_map import CITO, ELI, RDF, XSD, W
 
 #: The graph of build-time aggregates (``{base}graph/statistics``).
 STATISTICS = "statistics"

@@ -206,7 +206,7 @@ class LocalShortForm(_Strict):
 
 
 class NamedInstrument(_Strict):
-    """An instrument texts cite by title (IDENTIFIERS.md, "Instruments cited by name")."""
+    """An instrument texts cite by title (docs/identifiers.md, "Instruments cited by name")."""
 
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="Key of the entry (entries are sorted by it).")
     kind: NamedKind = Field(description="Which IRI template applies (see the head of instruments.yaml).")

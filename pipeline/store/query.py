@@ -4,9 +4,11 @@ Each file starts with a comment header::
 
     # title: Instruments cited by a document
     # description: …
-    # param: doc iri   (IRI in our namespace; bound as ?doc)
+    # param: doc iri optional IRI of the citing document (bound as ?doc); unset: every document
     # page: 20 documents   (listings page: default page size, and what a page counts)
 
+Each parameter says whether a query needs it (``required``: refused when missing) or only
+narrows its answer (``optional``: unset, the query answers for every value).
 Parameters are validated against their type before anything runs (NFKC, then a pattern; IRIs
 only in our namespace), then made into RDF terms by pyoxigraph's term constructors. The terms are
 bound by a ``VALUES`` clause written from those terms' own N-Triples form, never by pasting the
@@ -27,11 +29,15 @@ costs a string look-up each). ``limit=0`` lists everything. Lines starting ``#?u
 
 from __future__ import annotations
 
+import csv
+import json
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions, RdfFormat, Store, Variable
 
@@ -39,21 +45,26 @@ from pipeline import layout
 from pipeline.errors import QueryError
 from pipeline.identifiers import Identifiers
 from pipeline.store.endpoint import Endpoint
-from pipeline.store.local import open_built
 from pipeline.store.guard import NotLocal, require_local
+from pipeline.store.local import open_built
 
 log = logging.getLogger(__name__)
 
-_HEADER = re.compile(r"^#\s*(title|description|param|page):\s*(.+)$")
+_HEADER = re.compile(r"^#\s*(title|description|param|page|example):\s*(.+)$")
 VALUES_MARK = "# @values"
 PAGE_MARK = "# @page"
-_TYPES = {
-    "iri": None,
-    "code": re.compile(r"^C([1-9]|1[01])$"),
-    "year": re.compile(r"^(19|20)\d{2}$"),
-    "region": re.compile(r"^(AFR|AMS|ARB|ASP|CIS|EUR)$"),
-    "goal": re.compile(r"^([1-9]|1[0-7])$"),
+#: Each parameter type: its pattern (ASCII only: after NFKC, full-width digits are 0-9, but
+#: other scripts' digits such as ٢ stay what they are and are refused) and what a user is told.
+_TYPES: dict[str, tuple[re.Pattern[str] | None, str]] = {
+    "iri": (None, "an IRI"),
+    "code": (re.compile(r"C([1-9]|1[01])", re.ASCII), "an action line code, C1 to C11"),
+    "year": (re.compile(r"(19|20)[0-9]{2}", re.ASCII), "a year, 1900 to 2099, in digits 0-9"),
+    "region": (re.compile(r"AFR|AMS|ARB|ASP|CIS|EUR", re.ASCII), "an ITU-D region: AFR, AMS, ARB, ASP, CIS or EUR"),
+    "goal": (re.compile(r"[1-9]|1[0-7]", re.ASCII), "an SDG number, 1 to 17"),
 }
+_PRESENCE = ("required", "optional")
+#: A canned query's name: its file name in queries/ without .rq (never a path).
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,7 @@ class Param:
     name: str
     type: str
     description: str
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,24 +89,42 @@ class CannedQuery:
     path: Path = field(compare=False)
     page: int | None = None  # default page size of a listing (None: the query does not page)
     page_unit: str = ""  # what a page counts, e.g. "documents, in IRI order"
+    examples: tuple[tuple[str, str], ...] = ()  # ``# example: name=value``: a call that answers
+
+    def required_examples(self) -> dict[str, str]:
+        """The example values of the required parameters: the smallest call that runs."""
+        needed = {p.name for p in self.params if p.required}
+        return {name: value for name, value in self.examples if name in needed}
 
 
 def load_query(path: Path) -> CannedQuery:
     meta: dict[str, str] = {}
     params = []
+    examples: list[tuple[str, str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         m = _HEADER.match(line)
         if not m:
             continue
-        if m.group(1) == "param":
-            name, typ, *desc = m.group(2).split(None, 2)
+        if m.group(1) == "example":
+            for item in m.group(2).split():
+                name, sep, value = item.partition("=")
+                if not sep:
+                    raise QueryError(f"{path}: '# example:' takes name=value pairs, got {item!r}")
+                examples.append((name, value))
+        elif m.group(1) == "param":
+            name, typ, presence, *desc = [*m.group(2).split(None, 3), "", ""][:4]
             if typ not in _TYPES:
-                raise QueryError(f"{path}: parameter {name} has unknown type {typ!r}")
-            params.append(Param(name, typ, desc[0] if desc else ""))
+                raise QueryError(f"{path}: parameter {name} has unknown type {typ!r}; known: {', '.join(_TYPES)}")
+            if presence not in _PRESENCE:
+                raise QueryError(f"{path}: parameter {name}: say 'required' or 'optional' after its type ({typ}), got {presence!r}")
+            params.append(Param(name, typ, desc[0], required=presence == "required"))
         else:
             meta[m.group(1)] = m.group(2).strip()
     if "title" not in meta or "description" not in meta:
         raise QueryError(f"{path}: header needs '# title:' and '# description:' lines")
+    for param in params:
+        if param.required and param.name not in dict(examples):
+            raise QueryError(f"{path}: parameter {param.name} is required: give an '# example: {param.name}=…' line")
     text = path.read_text(encoding="utf-8")
     try:
         # pyoxigraph, like the server, would call any SERVICE address. The keyword can only be
@@ -110,7 +140,7 @@ def load_query(path: Path) -> CannedQuery:
         if not size.isdigit() or PAGE_MARK not in text:
             raise QueryError(f"{path}: '# page: N what' needs a number and a '{PAGE_MARK}' line where LIMIT/OFFSET go")
         page = int(size)
-    return CannedQuery(path.stem, meta["title"], meta["description"], tuple(params), text, path, page, unit.strip())
+    return CannedQuery(path.stem, meta["title"], meta["description"], tuple(params), text, path, page, unit.strip(), tuple(examples))
 
 
 def list_queries(folder: Path = layout.QUERIES) -> list[CannedQuery]:
@@ -118,6 +148,16 @@ def list_queries(folder: Path = layout.QUERIES) -> list[CannedQuery]:
 
 
 def get_query(name: str, folder: Path = layout.QUERIES) -> CannedQuery:
+    """The canned query ``folder/NAME.rq``; a name is never a path (nothing outside ``folder``).
+
+    Raises QueryError naming the known queries, or saying how to run a query of one's own.
+    """
+    if not _NAME.fullmatch(name):
+        raise QueryError(
+            f"{name!r} is not a canned query name: `wsis-kg query` runs queries/NAME.rq only (see --list). "
+            "To run a query of your own, add it to queries/ with its # title:, # description: and "
+            "# param: header, or send it to `wsis-kg serve` with any SPARQL client"
+        )
     path = folder / f"{name}.rq"
     if not path.is_file():
         known = ", ".join(q.name for q in list_queries(folder))
@@ -131,6 +171,10 @@ def bind(query: CannedQuery, values: dict[str, str], ids: Identifiers) -> dict[V
     unknown = sorted(set(values) - set(declared))
     if unknown:
         raise QueryError(f"{query.name}: unknown parameter(s) {', '.join(unknown)}; declared: {', '.join(declared) or 'none'}")
+    missing = [p for p in query.params if p.required and p.name not in values]
+    if missing:
+        needs = "; ".join(f"--param {p.name}=… ({p.description or p.type})" for p in missing)
+        raise QueryError(f"{query.name}: missing required parameter: {needs}")
     out: dict[Variable, NamedNode | Literal] = {}
     for name, raw in values.items():
         param = declared[name]
@@ -143,9 +187,9 @@ def bind(query: CannedQuery, values: dict[str, str], ids: Identifiers) -> dict[V
             except ValueError as exc:
                 raise QueryError(f"{query.name}: {name} is not a valid IRI ({exc}), got {raw!r}") from None
             continue
-        pattern = _TYPES[param.type]
-        if pattern is None or not pattern.match(value):
-            raise QueryError(f"{query.name}: {name} must match {pattern.pattern if pattern else param.type}, got {raw!r}")
+        pattern, what = _TYPES[param.type]
+        if pattern is None or not pattern.fullmatch(value):
+            raise QueryError(f"{query.name}: {name} must be {what}, got {raw!r}")
         out[Variable(name)] = Literal(value)
     return out
 
@@ -245,7 +289,49 @@ def run_remote(
         raise QueryError(f"dataset must be 'live' or 'union', got {dataset!r}")
     names, bindings = endpoint.select(text, default_graphs=graphs)
     rows = [tuple(b[n]["value"] if n in b else "" for n in names) for b in bindings]
+    if not rows and dataset == "union":
+        refuse_empty_default_graph(endpoint, ids)
     return names, rows
+
+
+def refuse_empty_default_graph(endpoint: Endpoint, ids: Identifiers) -> None:
+    """Raise QueryError if no rows came because the store's default graph is empty while it
+    holds the graphs ``wsis-kg load`` puts (a store not serving the union as default graph)."""
+    if endpoint.ask("ASK { ?s ?p ?o }"):
+        return  # the default graph has data: no rows is the answer
+    live = live_graphs(endpoint, ids)
+    if live:
+        raise QueryError(
+            f"0 rows, and that says nothing: the default graph of {endpoint.query_url} is empty while the store "
+            f"holds {len(live)} graphs loaded by `wsis-kg load`. Use --dataset live (the default), which queries "
+            "exactly those graphs, or serve the store with the union of its graphs as default graph"
+        )
+
+
+#: How ``wsis-kg query`` writes rows.
+ROW_FORMATS = ("tsv", "csv", "json")
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def write_rows(stream: TextIO, names: Sequence[str], rows: Sequence[Sequence[str]], fmt: str = "tsv") -> None:
+    """Write a header and rows of plain values (unbound = empty) in ``fmt``.
+
+    ``tsv``: one line per row, whatever the values hold: tab, newline, carriage return and
+    backslash are written ``\\t \\n \\r \\\\`` (the escapes of the "linear TSV" convention that
+    PostgreSQL's COPY and most TSV readers use). ``csv``: RFC 4180, values with a comma, quote
+    or line break quoted. ``json``: an array of objects, one per row, keys in column order.
+    """
+    if fmt == "tsv":
+        for row in (names, *rows):
+            stream.write("\t".join(value.translate(_TSV_ESCAPES) for value in row) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(stream, lineterminator="\r\n")
+        writer.writerow(names)
+        writer.writerows(rows)
+    elif fmt == "json":
+        stream.write("[" + ",".join("\n" + json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False) for row in rows) + "\n]\n")
+    else:
+        raise QueryError(f"unknown row format {fmt!r}; use one of {', '.join(ROW_FORMATS)}")
 
 
 def open_output(out: Path) -> Store:

@@ -138,6 +138,7 @@ class OxigraphServer:
     read_only: bool = field(default=True, metadata={"description": "serve-read-only: no update, no Graph Store writes"})
     timeout_s: int = field(default=30, metadata={"description": "server-side limit on each query, seconds"})
     log_path: Path | None = field(default=None, metadata={"description": "where the server's own output goes"})
+    union_default_graph: bool = field(default=True, metadata={"description": "the default graph is the union of all graphs"})
     process: subprocess.Popen | None = field(default=None, init=False, repr=False)
 
     @property
@@ -160,7 +161,7 @@ class OxigraphServer:
             "--location", str(self.location),
             "--bind", f"{self.host}:{self.port}" if ":" not in self.host else f"[{self.host}]:{self.port}",
             "--timeout-s", str(self.timeout_s),
-            "--union-default-graph",
+            *(["--union-default-graph"] if self.union_default_graph else []),
         ]  # fmt: skip
         self.log_path = self.log_path or self.location.parent / f"{self.location.name}.server.log"
         with open(self.log_path, "ab") as sink:
