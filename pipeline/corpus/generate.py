@@ -424,6 +424,10 @@ class Composer:
         # only conferences a year-and-place bracket names unambiguously (not Dubai 2012: WTSA-12 and WCIT-12)
         self.versions = [c for c in ref.conferences if c.organ in _ITU_ORGANS and c.city
                          and ref.conference_at(c.year, self.city(c), RESOLUTION_ORGANS) == c]
+        # with the organ named before it, a bracket may name a place and year shared with another
+        # organ (every RA meets with a WRC)
+        self.versions_named = [c for c in ref.conferences if c.organ in _ITU_ORGANS and c.city
+                               and ref.conference_at(c.year, self.city(c), {c.organ}) == c]
         self.councils = [c for c in ref.conferences if c.organ == "council"]
         self.wtpfs = [c for c in ref.conferences if c.organ == "wtpf" and c.city]
         self.roles = sorted(ref.vocabulary.role_terms, key=lambda t: t.text)
@@ -482,7 +486,7 @@ class Composer:
 
     def itu_version(self, *, prefixed: bool) -> _Cite:
         """第71号决议（2018年，迪拜，修订版）, with or without its organ words before it."""
-        conference = self.pick(self.versions)
+        conference = self.pick(self.versions_named if prefixed else self.versions)
         n = self.between(self.vocab.numbers.itu_resolution)
         core = self.digits(self._resolution_number(conference.organ, n) + self._bracket(conference))
         words = [p.text for p in self.vocab.version_prefixes if p.organ == conference.organ]
