@@ -24,10 +24,19 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import jena
 from measure import Measured, percentile, run_measured
 from pyoxigraph import NamedNode, RdfFormat, parse
 from report import machine_facts, markdown, write_results
-from serving import Latency, embedded_latencies, offline_load, protocol_load, remote_latencies
+from serving import (
+    Latency,
+    cold_cli,
+    embedded_latencies,
+    offline_load,
+    oxigraph_load,
+    protocol_load,
+    remote_latencies,
+)
 
 from pipeline import layout
 from pipeline.identifiers import Identifiers
@@ -99,9 +108,24 @@ def bench_size(docs: int, seed: int, work: Path, ids: Identifiers, *, reps: int,
     result["build_no_validate"] = figures(no_validate)
     shutil.rmtree(work / "dist-nv", ignore_errors=True)
 
+    anchor = oxigraph_load(out, work / "anchor-store")
+    shutil.rmtree(work / "anchor-store", ignore_errors=True)
+    result["oxigraph_load"] = figures(anchor)
+    log.info("[%d] anchor: oxigraph load of the TriG %.2f s", docs, anchor.seconds)
+
     dump = out / "wsis-kg.nt"
     fast = checked(run_measured([*cli, "validate", str(dump)]), f"[{docs}] validate (fast)", ok=(0, 1))
     result["validate_fast"] = {**figures(fast), "violations": len(fast.stdout.splitlines())}
+    cp, why = jena.classpath(work.parent)
+    if cp is None:
+        result["validate_jena"] = {"skipped": why}
+        log.info("[%d] Jena SHACL skipped: %s", docs, why)
+    else:
+        ref = run_measured(jena.command(cp, layout.SHAPES / "wsis-kg-shapes.ttl", dump))
+        result["validate_jena"] = {**figures(ref), "conforms": jena.conforms(ref.stdout)}
+        if ref.returncode != 0:
+            result["validate_jena"]["error"] = ref.tail()
+        log.info("[%d] Jena SHACL: %.2f s, peak %.0f MB", docs, ref.seconds, ref.peak_rss_mb)
     if baseline:
         ref = checked(run_measured([*cli, "validate", "--engine", "pyshacl", str(dump)]), f"[{docs}] validate (pyshacl)", ok=(0, 1))
         result["validate_pyshacl"] = {**figures(ref), "violations": len(ref.stdout.splitlines())}
@@ -115,6 +139,8 @@ def bench_size(docs: int, seed: int, work: Path, ids: Identifiers, *, reps: int,
     result["load_protocol"] = vars(protocol_load(out, work / "rw-store", ids))
     shutil.rmtree(work / "rw-store", ignore_errors=True)
 
+    result["cold_query"] = cold_cli(cli, out)
+    log.info("[%d] cold CLI: query %.2f s, --list %.2f s", docs, result["cold_query"]["query_seconds"], result["cold_query"]["list_seconds"])
     opened, embedded = embedded_latencies(out, ids, reps, budget_s)
     remote = remote_latencies(store, ids, reps, budget_s, timeout_s, ("union", "live") if live else ("union",))
     result["queries"] = {"reps": reps, "budget_s": budget_s, "http_timeout_s": timeout_s, "embedded_open_seconds": opened, "embedded": latency_summary(embedded, reps),

@@ -5,8 +5,10 @@
   processes it runs) is measured apart from the benchmark's;
 - over the protocol: ``pipeline.load.load`` into a writable server, first into an empty store,
   then again (a replace: stage, check, switch, with the old graphs live);
-- queries: every canned query without parameters, embedded (pyoxigraph in memory, the TriG dump)
-  and over HTTP against a read-only server on the offline-loaded store.
+- queries: every canned query without parameters and with the README's parameters, embedded
+  (the build's own on-disk store, read-only, what ``wsis-kg query`` opens) and over HTTP
+  against a read-only server on the offline-loaded store; plus a cold ``wsis-kg query`` CLI
+  against ``wsis-kg query --list`` (the CLI's own start-up).
 
 Every server is bound to 127.0.0.1 on a free port and stopped when its stage ends.
 """
@@ -27,14 +29,14 @@ from pipeline.errors import WsisKgError
 from pipeline.identifiers import Identifiers
 from pipeline.store.endpoint import Endpoint
 from pipeline.store.load import load, plan_from_dumps
-from pipeline.store.query import list_queries, open_store, run, run_remote
+from pipeline.store.query import list_queries, open_output, run, run_remote
 from pipeline.store.server import OxigraphServer
 
 log = logging.getLogger("bench")
 
 _PREPARE = (
     "import sys; from pathlib import Path; from pipeline.identifiers import Identifiers; "
-    "from pipeline.server import prepare_store; "
+    "from pipeline.store.server import prepare_store; "
     "prepare_store(Path(sys.argv[1]), Path(sys.argv[2]), Identifiers.from_environment())"
 )
 
@@ -124,12 +126,57 @@ def time_query(name: str, call: Callable[[], tuple[list[str], list[tuple[str, ..
     return latency
 
 
+#: The parameters of the README's worked examples (one per canned query that takes any).
+README_PARAMS = {
+    "cited-by-document": {"doc": "https://w3id.org/wsis-kg/id/itu/wtdc/res/30/2022"},
+    "citing-instrument": {"work": "https://w3id.org/wsis-kg/id/itu/pp/res/71"},
+    "itu-roles": {"code": "C5"},
+    "action-lines-per-document": {"code": "C5"},
+    "regional-initiatives": {"region": "EUR"},
+    "events-timeline": {"year": "2022"},
+    "sdgs-per-document": {"goal": "9"},
+}
+
+
+def _short(value: str) -> str:
+    """An IRI parameter shown by its path under id/, anything else as is."""
+    return value.split("/id/", 1)[-1]
+
+
+def calls() -> list[tuple[str, dict[str, str]]]:
+    """(label, parameters): every canned query without parameters, then with the README's."""
+    out: list[tuple[str, dict[str, str]]] = []
+    for q in list_queries():
+        out.append((q.name, {}))
+        if q.name in README_PARAMS:
+            shown = ", ".join(f"{k}={_short(v)}" for k, v in README_PARAMS[q.name].items())
+            out.append((f"{q.name} ({shown})", README_PARAMS[q.name]))
+    return out
+
+
 def embedded_latencies(out: Path, ids: Identifiers, reps: int, budget_s: float) -> tuple[float, list[Latency]]:
-    """Seconds to open the in-memory store from the TriG dump, and every canned query's latency."""
+    """Seconds to open the build's store (``open_output``, as ``wsis-kg query`` does), and every
+    canned query's latency, without and with the README's parameters."""
     started = time.perf_counter()
-    store = open_store(out / "wsis-kg.trig")
+    store = open_output(out)
     opened = time.perf_counter() - started
-    return opened, [time_query(q.name, partial(run, store, q, {}, ids), reps, budget_s) for q in list_queries()]
+    queries = {q.name: q for q in list_queries()}
+    return opened, [time_query(label, partial(run, store, queries[label.split(" ")[0]], values, ids), reps, budget_s) for label, values in calls()]
+
+
+def cold_cli(cli: list[str], out: Path, runs: int = 3) -> dict:
+    """Median wall time of a cold ``wsis-kg query most-cited`` and of ``wsis-kg query --list``."""
+    def median(argv: list[str]) -> float:
+        times = []
+        for _ in range(runs):
+            done = run_measured(argv)
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(argv)} failed: {done.tail()}")
+            times.append(done.seconds)
+        return sorted(times)[len(times) // 2]
+
+    return {"query_seconds": median([*cli, "query", "most-cited", "--out", str(out)]),
+            "list_seconds": median([*cli, "query", "--list"]), "runs": runs}
 
 
 def remote_latencies(store: Path, ids: Identifiers, reps: int, budget_s: float, timeout_s: int, datasets: tuple[str, ...]) -> dict[str, list[Latency]]:
@@ -141,8 +188,20 @@ def remote_latencies(store: Path, ids: Identifiers, reps: int, budget_s: float, 
     results: dict[str, list[Latency]] = {}
     with OxigraphServer(store, read_only=True, timeout_s=timeout_s) as server:
         endpoint = Endpoint.from_url(server.query_url, timeout=timeout_s + 30)
+        queries = {q.name: q for q in list_queries()}
         for dataset in datasets:
             results[dataset] = [
-                time_query(q.name, partial(run_remote, endpoint, q, {}, ids, dataset=dataset), reps, budget_s) for q in list_queries()
+                time_query(label, partial(run_remote, endpoint, queries[label.split(" ")[0]], values, ids, dataset=dataset), reps, budget_s)
+                for label, values in calls()
             ]
     return results
+
+
+def oxigraph_load(out: Path, store: Path) -> Measured:
+    """The anchor: ``oxigraph load`` of the build's own TriG into an empty folder (cold CLI)."""
+    from pipeline.store.server import oxigraph_binary
+
+    done = run_measured([str(oxigraph_binary()), "load", "--location", str(store), "--file", str(out / "wsis-kg.trig")])
+    if done.returncode != 0:
+        raise RuntimeError(f"oxigraph load failed: {done.tail()}")
+    return done

@@ -14,15 +14,19 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Never
+
+from tqdm import tqdm
 
 from pipeline import layout
 from pipeline.cache import CachedDocument, DocumentCache
 from pipeline.extract.document import extract_document
 from pipeline.identifiers import Identifiers
 from pipeline.model import BuildWarning, DocumentExtraction
-from pipeline.progress import Progress
 from pipeline.rdf.rdf_map import DESCRIPTIONS, Mapper
+from pipeline.rdf.statistics import STATISTICS, statistics_lines
 from pipeline.rdf.write import (
+    as_nquads,
     graph_lines,
     merge_lines,
     render_graphs,
@@ -32,6 +36,7 @@ from pipeline.rdf.write import (
 from pipeline.shacl.validate import conformance_in_background
 from pipeline.sources.documents import DEFAULT_LIMITS, Limits, SourceText, read_folder
 from pipeline.sources.reference import Reference
+from pipeline.store.local import STORE_DIR, write_store
 
 log = logging.getLogger(__name__)
 REPORT = "build-report.txt"
@@ -86,7 +91,8 @@ def process_all(
     todo = [i for i, out in enumerate(outputs) if out is None]
     if len(sources) - len(todo):
         log.info("reusing %d of %d documents from the cache", len(sources) - len(todo), len(sources))
-    progress = Progress("extracting", len(todo))
+    # a bar (done/total, rate, ETA) only when stderr is a terminal; CI logs keep the summary line
+    progress: tqdm[Never] = tqdm(total=len(todo), desc="extracting", unit="doc", disable=None if len(todo) > 1 else True, leave=False, mininterval=0.2)
     extractions: list[DocumentExtraction] = []
     parallel = len(todo) >= PARALLEL_FROM
     _WORKER = (ref, ids, not parallel)
@@ -110,7 +116,7 @@ def _collect(
     sources: list[SourceText],
     outputs: list[CachedDocument | None],
     cache: DocumentCache,
-    progress: Progress,
+    progress: tqdm[Never],
 ) -> list[DocumentExtraction]:
     extractions = []
     for i, (out, ex) in zip(todo, results, strict=True):
@@ -118,7 +124,7 @@ def _collect(
         cache.put(sources[i], out)
         if ex is not None:
             extractions.append(ex)
-        progress.advance()
+        progress.update()
     return extractions
 
 
@@ -151,16 +157,25 @@ def build(
     graphs.append((ids.graph(DESCRIPTIONS), merge_lines(d.descriptions for d in docs)))
     graphs += [(ids.graph(s.entry.key), d.ntriples) for s, d in zip(sources, docs, strict=True)]
     union = union_lines(graphs)
+    statistics = statistics_lines(union)
+    graphs.append((ids.graph(STATISTICS), statistics))
+    union = merge_lines((union, statistics))
     check = conformance_in_background(union, engine) if validate else None
     log.info("serializing %d graphs", len(graphs))
     files = render_graphs(ids, graphs, union)
     log.info("serialized the dumps (%.1f s)", time.perf_counter() - started)
-    if check:
-        check()
-        log.info("the graph conforms to shapes/ (%s engine, %.1f s)", engine, time.perf_counter() - started)
     warnings = [w for d in docs for w in d.warnings]
     files[REPORT] = report_text(docs).encode("utf-8")
-    write_atomically(out, files)
+
+    def finish(folder: Path) -> None:
+        """In the new output folder: the query store, then the SHACL verdict before the switch."""
+        write_store(folder / STORE_DIR, b"".join(as_nquads(lines, name) for name, lines in sorted(graphs)), files["void.ttl"], ids.dataset())
+        log.info("wrote the query store %s (%.1f s)", STORE_DIR, time.perf_counter() - started)
+        if check:
+            check()
+            log.info("the graph conforms to shapes/ (%s engine, %.1f s)", engine, time.perf_counter() - started)
+
+    write_atomically(out, files, finish)
     doc_cache.prune()
     return BuildResult(files, extractions, warnings, time.perf_counter() - started, documents=len(docs), reused=reused)
 

@@ -20,13 +20,12 @@ Examples::
 from __future__ import annotations
 
 import argparse
-import csv
 import logging
 import signal
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from pipeline import layout
 from pipeline.errors import WsisKgError
@@ -90,41 +89,35 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _params(values: list[str]) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for item in values:
         name, sep, value = item.partition("=")
         if not sep:
             raise WsisKgError(f"--param takes name=value, got {item!r}")
+        if name in out:
+            raise WsisKgError(f"--param {name} given twice ({out[name]!r} and {value!r}): give each parameter once")
         out[name] = value
     return out
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from pipeline.store.query import get_query, list_queries, open_store, run
+    from pipeline.store.query import get_query, list_queries, open_output, run, write_rows
 
     if args.list or not args.name:
         for q in list_queries():
-            params = ", ".join(f"{p.name} ({p.type})" for p in q.params) or "no parameters"
-            print(f"{q.name}: {q.title} [{params}]\n    {q.description}")
+            params = ", ".join(f"{p.name} ({p.type}, {'required' if p.required else 'optional'})" for p in q.params)
+            page = f"; pages by {q.page} {q.page_unit}" if q.page else ""
+            print(f"{q.name}: {q.title} [{params or 'no parameters'}{page}]\n    {q.description}")
         return 0
+    query, values = get_query(args.name), _params(args.param)
     if args.endpoint:
         from pipeline.store.query import run_remote
 
-        names, rows = run_remote(_endpoint(args), get_query(args.name), _params(args.param), _ids(args), dataset=args.dataset)
-        _print_rows(names, rows)
-        return 0
-    dump = args.out / "wsis-kg.trig"
-    if not dump.is_file():
-        raise WsisKgError(f"{dump} not found: run `wsis-kg build` first")
-    names, rows = run(open_store(dump), get_query(args.name), _params(args.param), _ids(args))
-    _print_rows(names, rows)
+        names, rows = run_remote(_endpoint(args), query, values, _ids(args), dataset=args.dataset, limit=args.limit, offset=args.offset)
+    else:
+        names, rows = run(open_output(args.out), query, values, _ids(args), limit=args.limit, offset=args.offset)
+    write_rows(sys.stdout, names, rows, args.format)
     return 0
-
-
-def _print_rows(names: list[str], rows: list[tuple[str, ...]]) -> None:
-    writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
-    writer.writerow(names)
-    writer.writerows(rows)
 
 
 def _endpoint(args: argparse.Namespace) -> Endpoint:
@@ -217,32 +210,28 @@ def cmd_load(args: argparse.Namespace) -> int:
             log.info("staged %d/%d graphs", done, total)
 
     report = load(endpoint, plan, ids, min_ratio=args.min_ratio, progress=progress)
+    changed = report.graphs - report.unchanged_graphs
+    if not changed and not report.dropped_graphs:
+        log.info("nothing changed: %s already holds this build (%d graphs, %d triples, same checksums); "
+                 "only its dataset description was refreshed (%.2f s)", endpoint.store_url, report.graphs, report.triples, report.seconds)
+        return 0
     log.info(
-        "loaded %d triples in %d graphs into %s in %.2f s (%.0f triples/s); replaced %d triples, dropped %d graphs",
-        report.triples, report.graphs, endpoint.store_url, report.seconds, report.triples / report.seconds,
-        report.replaced_triples, report.dropped_graphs,
+        "switched %d changed graphs (%d triples sent with the dataset description) into %s in %.2f s; "
+        "%d unchanged graphs kept, %d graphs no longer built dropped; the store now holds %d triples in %d graphs",
+        changed, report.sent_triples, endpoint.store_url, report.seconds, report.unchanged_graphs,
+        report.dropped_graphs, report.triples, report.graphs,
     )  # fmt: skip
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from pyoxigraph import QuerySolutions, RdfFormat, Store
+    from pipeline.stats import read_statistics, statistics_table
 
-    void = args.out / "void.ttl"
-    if not void.is_file():
-        raise WsisKgError(f"{void} not found: run `wsis-kg build` first")
-    store = Store()
-    store.bulk_load(path=str(void), format=RdfFormat.TURTLE)
-    query = """PREFIX void: <http://rdfs.org/ns/void#>
-        SELECT ?what ?count WHERE {
-          { ?d void:subset ?what . ?what void:triples ?count }
-          UNION { ?d void:classPartition ?p . ?p void:class ?what ; void:entities ?count }
-          UNION { ?what void:triples ?count FILTER NOT EXISTS { ?x void:subset ?what } }
-        } ORDER BY ?what"""
-    for row in cast(QuerySolutions, store.query(query)):
-        print(f"{row['what'].value}\t{row['count'].value}")
+    for line in statistics_table(read_statistics(args.out), args.out):
+        print(line)
     report = args.out / "build-report.txt"
     if report.is_file():
+        print(f"\n# {report}")
         print(report.read_text(encoding="utf-8"), end="")
     return 0
 
@@ -272,6 +261,12 @@ def cmd_generate_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number 0 or more, got {value!r}")
+    return int(value)
+
+
 def _positive(value: str) -> int:
     n = int(value)
     if n < 1:
@@ -291,6 +286,8 @@ def _byte_count(value: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from pipeline.store.query import ROW_FORMATS
+
     p = argparse.ArgumentParser(prog="wsis-kg", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     sub = p.add_subparsers(dest="command", required=True)
@@ -330,16 +327,30 @@ def parser() -> argparse.ArgumentParser:
     st.add_argument("--base", help="dataset base IRI the build used (default: $WSIS_KG_BASE or https://w3id.org/wsis-kg/)")
     st.set_defaults(func=cmd_site)
 
-    v = sub.add_parser("validate", help="validate a dump against shapes/", description="Print one line per SHACL violation (focus node | path | message); exit 1 if any. The fast engine gives the same results as pyshacl, the reference (--engine pyshacl).")
+    v = sub.add_parser("validate", help="validate a dump against shapes/", description="Print one line per SHACL violation (focus node | path | message); exit 1 if any, 2 if the dump is missing or does not parse. Reads every format the build writes, by suffix: .nt, .ttl, .trig, .nq, .jsonld (datasets as the union of their graphs). The fast engine gives the same results as pyshacl, the reference (--engine pyshacl).")
     v.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help="fast (compiled SPARQL on pyoxigraph, default) or pyshacl (the reference)")
-    v.add_argument("dump", type=Path, nargs="?", default=layout.DEFAULT_OUT / "wsis-kg.nt", help="a .nt or .ttl dump (default: dist/wsis-kg.nt)")
+    v.add_argument("dump", type=Path, nargs="?", default=layout.DEFAULT_OUT / "wsis-kg.nt", help="a dump: .nt, .ttl, .trig, .nq or .jsonld (default: dist/wsis-kg.nt)")
     v.set_defaults(func=cmd_validate)
 
-    q = sub.add_parser("query", help="run a canned query on the built graph", description="Run queries/NAME.rq on dist/ (embedded, no server) and print tab-separated rows. Parameters are checked against their declared type.")
-    q.add_argument("name", nargs="?", help="query name (file name without .rq); omit to list them")
+    q = sub.add_parser(
+        "query",
+        help="run a canned query on the built graph",
+        description="Run queries/NAME.rq on dist/ (embedded, no server) or on --endpoint, and print its rows. "
+        "Only the canned queries in queries/ run (NAME is never a path); a query of your own goes into "
+        "queries/ with a header, or to `wsis-kg serve` with any SPARQL client. Each parameter is declared "
+        "required or optional (see --list); a missing required one, an undeclared one, one given twice or a "
+        "value that does not fit its type (after NFKC: full-width digits are digits, other scripts' digits "
+        "are not) is refused before anything runs. A query with SERVICE is refused: nothing reaches the network.",
+    )
+    q.add_argument("name", nargs="?", help="canned query name (a file queries/NAME.rq, without .rq); omit to list them")
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a declared parameter, e.g. code=C5 (repeatable)")
-    q.add_argument("--list", action="store_true", help="list canned queries with their parameters")
-    q.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="folder of the built dumps (default: dist/)")
+    q.add_argument("--list", action="store_true", help="list canned queries with their parameters (required or optional)")
+    q.add_argument("--format", choices=ROW_FORMATS, default="tsv",
+                   help="tsv (default: one line per row; tab, newline, carriage return and backslash in values "
+                        "written \\t \\n \\r \\\\), csv (RFC 4180: values quoted as needed) or json (an array of objects)")
+    q.add_argument("--limit", type=_count, default=None, metavar="N", help="listings: items per page (documents, works, action lines…, as --list says; default: the query's page size; 0: all)")
+    q.add_argument("--offset", type=_count, default=0, metavar="M", help="listings: skip the first M items (page 2 of 20 is --offset 20)")
+    q.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="folder of the build (default: dist/); its store dist/oxigraph/ answers at once")
     q.add_argument("--endpoint", metavar="URL", help="run on a SPARQL endpoint instead, e.g. http://127.0.0.1:7878/query (POST, JSON)")
     q.add_argument("--timeout", type=float, default=60, help="seconds to wait for the endpoint (default: 60)")
     q.add_argument(
@@ -406,7 +417,14 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--check", action="store_true", help="then extract the corpus as build does and print every difference from the key (exit 1 if any)")
     g.set_defaults(func=cmd_generate_corpus)
 
-    s = sub.add_parser("stats", help="counts from void.ttl and the build report")
+    s = sub.add_parser(
+        "stats",
+        help="the build's figures: totals, triples per graph, entities per class, file sizes",
+        description="Print what dist/void.ttl states about the build, as tab-separated tables with a header "
+        "line each: totals (triples in the union of all graphs, entities = distinct subjects, graphs, "
+        "classes), triples per named graph, entities per class, bytes per dump file; then the build "
+        "report (per-document counts and every warning, file:line).",
+    )
     s.add_argument("--out", type=Path, default=layout.DEFAULT_OUT, help="folder of the built dumps (default: dist/)")
     s.set_defaults(func=cmd_stats)
     return p

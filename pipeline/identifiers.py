@@ -1,4 +1,4 @@
-"""Mint the graph's IRIs, exactly as ``IDENTIFIERS.md`` (the public contract) prescribes.
+"""Mint the graph's IRIs, exactly as ``docs/identifiers.md`` (the public contract) prescribes.
 
 Every IRI in the graph is made here and nowhere else, so a template changes in one place.
 The dataset base is configurable (``WSIS_KG_BASE`` or ``wsis-kg build --base``), never
@@ -20,7 +20,7 @@ _SYMBOL_SPACES = re.compile(r"\s+")
 
 
 def slug_ok(slug: str) -> bool:
-    """Slugs are lower-case ASCII words joined by ``-`` (IDENTIFIERS.md)."""
+    """Slugs are lower-case ASCII words joined by ``-`` (docs/identifiers.md)."""
     return bool(_SLUG.match(slug))
 
 
@@ -195,7 +195,7 @@ class Identifiers:
     def itu_document(self, symbol: str) -> str:
         return self.id(f"itu/doc/{clean_symbol(symbol)}")
 
-    # instruments cited by name (IDENTIFIERS.md, "Instruments cited by name") -----------
+    # instruments cited by name (docs/identifiers.md, "Instruments cited by name") -----------
     def wsis_outcome(self, slug: str) -> str:
         """A WSIS outcome document: ``id/wsis/{slug}`` (geneva-plan-of-action, tunis-agenda, …)."""
         return self.id(f"wsis/{slug}")
@@ -280,7 +280,7 @@ class Identifiers:
 
     @staticmethod
     def mandate(provision: str, k: int) -> str:
-        """``{provision IRI}/mandate/{k}``, k = order of the mandate in its provision (IDENTIFIERS.md)."""
+        """``{provision IRI}/mandate/{k}``, k = order of the mandate in its provision (docs/identifiers.md)."""
         return f"{provision}/mandate/{k}"
 
     @staticmethod

@@ -80,7 +80,7 @@ InstrumentKind = Literal[
 
 
 class Instrument(_Record):
-    """A cited instrument after normalization to the identifiers of IDENTIFIERS.md."""
+    """A cited instrument after normalization to the identifiers of docs/identifiers.md."""
 
     kind: InstrumentKind = Field(description="What sort of instrument.")
     iri: str = Field(description="Its IRI: for ITU resolutions/decisions the version if a year is known, else the work.")
@@ -168,7 +168,7 @@ class RegionalPriority(_Record):
 
 
 class Mandate(_Record):
-    """One addressee asked to act by one provision (IDENTIFIERS.md: ``{provision}/mandate/{k}``).
+    """One addressee asked to act by one provision (docs/identifiers.md: ``{provision}/mandate/{k}``).
 
     A heading with several addressees gives one mandate each; a request embedded in a
     paragraph (…，请秘书长…) is a mandate like a heading's. Reporting line, deadline and

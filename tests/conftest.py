@@ -15,7 +15,7 @@ from pipeline.identifiers import Identifiers
 from pipeline.model import DocumentExtraction
 from pipeline.store.endpoint import Endpoint
 from pipeline.store.load import load, plan_from_dumps
-from pipeline.store.query import open_store
+from pipeline.store.query import open_output, open_store
 from pipeline.store.server import OxigraphServer
 
 IDS = Identifiers()
@@ -40,6 +40,13 @@ def extraction(built: tuple[BuildResult, Path]):
 
 @pytest.fixture(scope="session")
 def store(built):
+    """The build's own on-disk store, read-only: what `wsis-kg query` answers from."""
+    return open_output(built[1])
+
+
+@pytest.fixture(scope="session")
+def trig_store(built):
+    """The TriG dump loaded into memory (what a consumer of the dump gets)."""
     return open_store(built[1] / "wsis-kg.trig")
 
 

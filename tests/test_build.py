@@ -15,6 +15,7 @@ from pipeline.build import build
 from pipeline.errors import InputError, ValidationFailed
 from pipeline.identifiers import ONTOLOGY_NS, Identifiers
 from pipeline.rdf.rdf_map import DCT, DESCRIPTIONS
+from pipeline.rdf.statistics import STATISTICS
 from pipeline.rdf.write import DUMPS
 
 IDS = Identifiers()
@@ -38,10 +39,10 @@ def test_dumps_parse_strictly_without_blank_nodes(built, name):
         assert not isinstance(q.object, BlankNode)
 
 
-def test_trig_has_one_graph_per_document_plus_reference_and_descriptions(built):
+def test_trig_has_one_graph_per_document_plus_the_shared_graphs(built):
     graphs = {q.graph_name.value for q in parse(built[0].files["wsis-kg.trig"], format=RdfFormat.TRIG)}
     keys = [ex.key for ex in built[0].extractions]
-    assert graphs == {IDS.graph(k) for k in keys} | {IDS.graph("reference"), IDS.graph(DESCRIPTIONS)}
+    assert graphs == {IDS.graph(k) for k in keys} | {IDS.graph(g) for g in ("reference", DESCRIPTIONS, STATISTICS)}
 
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -229,6 +230,35 @@ def test_background_shacl_check_reports_like_the_inline_one(monkeypatch):
     assert str(background.value) == str(inline.value)
     valid = sorted((layout.ROOT / "tests" / "shapes" / "valid").glob("*.ttl"))[0]
     validate.conformance_in_background(cast(bytes, serialize(parse(path=str(valid), format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES)))()
+
+
+def test_statistics_count_what_the_graph_says(built, store):
+    """graph/statistics equals counting the citation and mention records at query time (a node
+    counts the citations of itself and of its versions, provisions and paragraphs)."""
+    w = "https://w3id.org/wsis-kg/ontology#"
+    counted = store.query(
+        "PREFIX cito: <http://purl.org/spar/cito/> PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+        "SELECT ?work (COUNT(DISTINCT ?citing) AS ?d) (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c cito:hasCitedEntity ?cited ; cito:hasCitingEntity ?citing . "
+        "?cited (eli:is_member_of|eli:is_part_of)? ?work } GROUP BY ?work", use_default_graph_as_union=True)
+    expected = {(r["work"].value, int(r["d"].value), int(r["n"].value)) for r in counted}
+    stored = store.query(
+        f"SELECT ?work ?d ?n WHERE {{ GRAPH <{IDS.graph(STATISTICS)}> {{ ?work <{w}citingEntityCount> ?d ; <{w}citationCount> ?n }} }}")
+    assert {(r["work"].value, int(r["d"].value), int(r["n"].value)) for r in stored} == expected
+    mentions = store.query(
+        f"SELECT ?k (COUNT(?m) AS ?n) WHERE {{ ?m <{w}concept> ?k }} GROUP BY ?k", use_default_graph_as_union=True)
+    stored = store.query(f"SELECT ?k ?n WHERE {{ GRAPH <{IDS.graph(STATISTICS)}> {{ ?k <{w}mentionCount> ?n }} }}")
+    assert {(r["k"].value, int(r["n"].value)) for r in stored} == {(r["k"].value, int(r["n"].value)) for r in mentions}
+    positions = store.query(f"SELECT ?doc ?p WHERE {{ ?doc <{w}listingPosition> ?p }} ORDER BY ?p", use_default_graph_as_union=True)
+    docs = [r["doc"].value for r in positions]
+    assert docs == sorted(docs)
+    assert len(docs) == 5
+
+
+def test_build_writes_a_query_store_with_every_graph(built, store):
+    """dist/oxigraph/ holds the TriG's quads plus void.ttl in the dataset graph."""
+    quads = sum(1 for _ in parse(built[0].files["wsis-kg.trig"], format=RdfFormat.TRIG))
+    void = sum(1 for _ in parse(built[0].files["void.ttl"], format=RdfFormat.TURTLE))
+    assert len(store) == quads + void
 
 
 def test_jsonld_dump_reads_as_one_graph_and_keeps_the_named_graphs_beside_it(built):

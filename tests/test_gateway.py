@@ -212,7 +212,7 @@ def test_embedded_queries_never_reach_the_network(tmp_path: Path, store, canary)
 
 def test_every_canned_query_passes_the_guard():
     for query in list_queries():
-        require_local(bound_text(query))
+        require_local(bound_text(query, query.required_examples()))
 
 
 @pytest.mark.parametrize("writable", [False, True])

@@ -6,6 +6,7 @@ either an extractor miss or a generator that wrote something doubtful; both shou
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ SEED = 20251117
 @pytest.fixture(scope="module")
 def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("generated")
-    write_corpus(generate_corpus(120, SEED, IDS), out)  # enough for every notation to occur (see below)
+    write_corpus(generate_corpus(400, SEED, IDS), out)  # enough for every notation to occur (see below)
     return out
 
 
@@ -62,6 +63,14 @@ def test_the_key_is_not_trivial(corpus_dir: Path) -> None:
     assert any("A(III)" in e for e in exact)
     assert any("-E/" in e for e in exact)
     assert any(ch in "０１２３４５６７８９" for e in exact for ch in e), "full-width digits"
+    for kind in ("un/E/DEC/", "un/S/RES/", "un/A/HRC/RES/", "un/A/RES/S-", "/SR."):
+        assert any(kind in iri for iri in cited), kind
+    assert any(e.endswith("号") for e in exact), "items of a coordinated list (第1号、第2号和…)"
+    assert any(re.search(r"\((?:PP|WTDC|WTSA|RA)-\d\d\)|（(?:PP|WTDC|WTSA|RA)-", e) for e in exact), "conference codes"
+    assert any(" 号决议" in e for e in exact), "spaces inside numbers"
+    assert any(ch in e for e in exact for ch in "\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffc"), "invisible characters"
+    assert any(" (Rev." in e for e in exact), "a space inside an ITU symbol"
+    assert any("L. " in e for e in exact), "a space inside a UN symbol"
     assert {r.role for d in docs for r in d.roles} == {"facilitator", "co-facilitator", "partner"}
     assert any(c.verb for d in docs for c in d.citations)
     assert any(c.verb is None for d in docs for c in d.citations)

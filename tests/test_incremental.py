@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import io
+import fcntl
+import os
+import pty
+import re
+import select
 import shutil
+import struct
+import subprocess
+import sys
+import termios
 from pathlib import Path
 
 from pipeline import layout
 from pipeline.build import build, default_cache
 from pipeline.identifiers import Identifiers
-from pipeline.progress import Progress
 
 IDS = Identifiers()
 
@@ -51,12 +58,34 @@ def test_damaged_or_stale_entries_are_misses_and_pruned(tmp_path):
     assert not (cache / "stale.nt").exists()
 
 
-def test_progress_is_quiet_without_a_terminal_and_says_rate_and_eta():
-    stream = io.StringIO()
-    progress = Progress("extracting", 10, stream)
-    for _ in range(10):
-        progress.advance()
-    progress.close()
-    assert stream.getvalue() == ""  # StringIO is not a TTY
-    line = progress.line(progress.started + 2.0)
-    assert line.startswith("extracting 10/10 (100%) 5/s ETA 0 s")
+def _build_stderr(tmp_path: Path, terminal: bool) -> str:
+    """What `wsis-kg build` writes to stderr, when stderr is a pipe or a terminal (a pty)."""
+    command = [sys.executable, "-m", "pipeline.cli", "build", "--out", str(tmp_path / f"out-{terminal}"), "--no-cache", "--no-validate"]
+    if not terminal:
+        return subprocess.run(command, capture_output=True, text=True, check=True).stderr
+    main, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a 100-column terminal
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=secondary)
+    os.close(secondary)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([main], [], [], 60)
+        try:
+            chunk = os.read(main, 65536) if ready else b""
+        except OSError:  # the child closed the terminal
+            chunk = b""
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main)
+    assert process.wait(60) == 0
+    return seen.decode("utf-8", "replace")
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    """tqdm draws the bar (done/total, rate) on a terminal; logs and pipes get none."""
+    piped = _build_stderr(tmp_path, terminal=False)
+    assert "extracting" not in piped
+    assert "\r" not in piped
+    shown = _build_stderr(tmp_path, terminal=True)
+    assert re.search(r"extracting: +[0-9]+%\|.*\| [0-5]/5 \[", shown), shown  # done/total, then time and rate

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pyoxigraph import Variable
 
 from pipeline.errors import QueryError
 from pipeline.identifiers import Identifiers
 from pipeline.store.load import live_sizes
-from pipeline.store.query import CannedQuery, bound_text, list_queries, run, run_remote
+from pipeline.store.query import CannedQuery, bind, bound_text, list_queries, run, run_remote
 
 IDS = Identifiers()
 ID = IDS.id("")
@@ -42,16 +43,24 @@ def test_every_parameter_is_covered():
     assert {p.type for _, p in PARAMS} == {"iri", "code", "year", "region", "goal"}
 
 
+GOOD = {"iri": ID + "x", "code": "C5", "year": "2025", "region": "EUR", "goal": "9"}
+
+
 def check_bound(query: CannedQuery, name: str, value: str) -> None:
-    """Either a QueryError, or exactly one VALUES row of one well-formed RDF term appended."""
+    """Either a QueryError, or the query text with one VALUES row of one well-formed RDF term
+    where a known-good value's row goes (``# @values``, or the end), and nothing else changed."""
     try:
         text = bound_text(query, {name: value}, IDS)
     except QueryError:
         return
-    tail = text[len(query.text.rstrip()) :]
-    assert tail.count("\n") == 2
-    assert tail.startswith(f"\nVALUES (?{name}) {{ (")
-    term = tail[len(f"\nVALUES (?{name}) {{ (") : -len(") }\n")]
+    typ = next(p.type for p in query.params if p.name == name)
+    good = str(bind(query, {name: GOOD[typ]}, IDS)[Variable(name)])
+    reference = bound_text(query, {name: GOOD[typ]}, IDS)
+    head, tail = reference.split(f"VALUES (?{name}) {{ ({good}) }}", 1)
+    assert text.startswith(head + f"VALUES (?{name}) {{ (")
+    assert text.endswith(") }" + tail)
+    term = text[len(head + f"VALUES (?{name}) {{ (") : len(text) - len(") }" + tail)]
+    assert "\n" not in term
     assert (term.startswith(("<" + ID, '"')) and "}" not in term.replace('"', "", 2)[:-1]) or term.startswith("<")
 
 
@@ -71,7 +80,7 @@ def test_known_payloads_are_rejected(query, param, value):
 
 def test_payloads_leave_the_served_store_unchanged(served, store):
     _, endpoint = served
-    before = live_sizes(endpoint, IDS), {q.name: sorted(run_remote(endpoint, q)[1]) for q in list_queries()}
+    before = live_sizes(endpoint, IDS), {q.name: sorted(run_remote(endpoint, q, q.required_examples())[1]) for q in list_queries()}
     embedded_before = len(store)
     for query, param in PARAMS:
         for value in PAYLOADS:
@@ -79,5 +88,5 @@ def test_payloads_leave_the_served_store_unchanged(served, store):
                 run_remote(endpoint, query, {param.name: value})
             with pytest.raises(QueryError):
                 run(store, query, {param.name: value})
-    assert (live_sizes(endpoint, IDS), {q.name: sorted(run_remote(endpoint, q)[1]) for q in list_queries()}) == before
+    assert (live_sizes(endpoint, IDS), {q.name: sorted(run_remote(endpoint, q, q.required_examples())[1]) for q in list_queries()}) == before
     assert len(store) == embedded_before

@@ -217,3 +217,17 @@ def test_limit_options_take_positive_byte_counts(value, capsys):
         cli.parser().parse_args(["build", "--max-text-bytes", value])
     assert exit_.value.code == 2
     assert "argument --max-text-bytes: " in capsys.readouterr().err
+
+
+def test_an_unknown_conference_close_to_known_ones_is_suggested(tmp_path):
+    from pipeline.errors import InputError
+    from pipeline.sources.documents import load_manifest
+
+    manifest = ENTRY.format(file="a.txt").replace("title_en: Test report}", "title_en: Test report, adopted_by: wtdc-2}")
+    folder = _folder(tmp_path, manifest.encode(), ["a.txt"])
+    with pytest.raises(InputError) as err:
+        load_manifest(folder, events={"wtdc-22", "pp-22", "wtdc-25"})
+    assert str(err.value) == (
+        f"{folder / 'manifest.yaml'}:2: entry 1 (a.txt, key itu/doc/X): adopted_by: "
+        "no conference 'wtdc-2' in seeds/reference/conferences.yaml (did you mean wtdc-22, wtdc-25?)"
+    )

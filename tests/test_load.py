@@ -13,6 +13,7 @@ import pytest
 from http_faults import FaultyProxy
 
 from pipeline.identifiers import Identifiers
+from pipeline.store import load as load_module
 from pipeline.store.endpoint import Endpoint, EndpointError
 from pipeline.store.load import (
     LoadRefused,
@@ -22,7 +23,7 @@ from pipeline.store.load import (
     plan_from_dumps,
     staging_prefix,
 )
-from pipeline.store.query import get_query, list_queries, run_remote
+from pipeline.store.query import get_query, list_queries, live_graphs, run_remote
 from pipeline.store.server import OxigraphServer
 
 IDS = Identifiers()
@@ -31,7 +32,7 @@ STAGING = staging_prefix(IDS)
 
 def snapshot(endpoint: Endpoint) -> tuple[dict[str, int], dict[str, list]]:
     """What readers see: live graph sizes and the answers of every canned query."""
-    answers = {q.name: sorted(run_remote(endpoint, q)[1]) for q in list_queries()}
+    answers = {q.name: sorted(run_remote(endpoint, q, q.required_examples())[1]) for q in list_queries()}
     return live_sizes(endpoint, IDS), answers
 
 
@@ -236,7 +237,8 @@ def test_canned_queries_on_live_graphs_ignore_staging(loaded):
         gsp.put(
             staged,
             b"<https://w3id.org/wsis-kg/id/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/wsis-kg/ontology#SourceDocument> .\n"
-            b"<https://w3id.org/wsis-kg/id/x> <http://data.europa.eu/eli/ontology#cites> <https://w3id.org/wsis-kg/id/y> .\n",
+            b"<https://w3id.org/wsis-kg/id/x> <http://data.europa.eu/eli/ontology#cites> <https://w3id.org/wsis-kg/id/y> .\n"
+            b"<https://w3id.org/wsis-kg/id/x> <https://w3id.org/wsis-kg/ontology#listingPosition> \"0\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n",
         )
     assert snapshot(endpoint) == before
     assert run_remote(endpoint, get_query("cited-by-document"), dataset="union")[1] != before[1]["cited-by-document"]
@@ -267,3 +269,48 @@ def test_load_refuses_a_graph_outside_the_dataset_before_staging(oxigraph, built
     )
     endpoint = Endpoint.from_url(oxigraph.root, environ={})
     assert endpoint.select("SELECT ?g WHERE { GRAPH ?g { } }")[1] == []  # nothing staged, nothing live
+
+
+@pytest.mark.parametrize("failing", ["staging", "switch"])
+def test_first_load_shows_nothing_to_live_readers_until_its_switch(oxigraph, built, failing, monkeypatch):
+    """A first load writes the data graphs under their own names (no reader of the live dataset
+    sees a graph its description does not list) and switches by moving the description; broken
+    mid-way (the second of several POSTs) or at the switch, the live dataset stays empty and the
+    next load completes it."""
+    monkeypatch.setattr(load_module, "CHUNK_QUADS", 2_000)
+    endpoint = Endpoint.from_url(oxigraph.root, environ={})
+    holder: list[FaultyProxy] = []
+
+    def decide(n: int, method: str, path: str) -> str:
+        if failing == "staging":
+            return "fail" if is_staging_post(method, path) and sum(is_staging_post(m, p) for m, p, _ in holder[0].requests) > 1 else "forward"
+        return "fail" if is_switch(method, path, holder[0]) else "forward"
+
+    with FaultyProxy(endpoint.query_url.rsplit("/", 1)[0], decide=decide) as proxy:
+        holder.append(proxy)
+        with pytest.raises(EndpointError, match=r"HTTP 500|injected failure"):
+            load(Endpoint.from_url(proxy.url, environ={}), plan_from_dumps(built[1], IDS), IDS)
+    assert live_graphs(endpoint, IDS) == ()  # what `query --dataset live` reads from: no graph is live yet
+    report = load(endpoint, plan_from_dumps(built[1], IDS), IDS)
+    assert live_sizes(endpoint, IDS) == expected_sizes(built[1])
+    assert graph_sizes(endpoint, STAGING) == {}
+    assert set(live_graphs(endpoint, IDS)) == set(expected_sizes(built[1]))
+    assert report.triples == sum(expected_sizes(built[1]).values())
+
+
+def test_first_load_moves_only_the_description(oxigraph, built, monkeypatch):
+    """Into an empty store nothing is staged but the dataset description: the switch is one MOVE."""
+    endpoint = Endpoint.from_url(oxigraph.root, environ={})
+    switches: list[str] = []
+    original = load_module.switch_update
+
+    def recording(*args, **kwargs) -> str:
+        switches.append(original(*args, **kwargs))
+        return switches[-1]
+
+    monkeypatch.setattr(load_module, "switch_update", recording)
+    load(endpoint, plan_from_dumps(built[1], IDS), IDS)
+    assert len(switches) == 1
+    assert switches[0].count("MOVE") == 1
+    assert f"TO GRAPH <{IDS.dataset()}>" in switches[0]
+    assert live_sizes(endpoint, IDS) == expected_sizes(built[1])

@@ -142,3 +142,20 @@ def test_impossible_kind_key_symbol_is_refused_naming_the_entry_line(tmp_path, k
     assert "d01.txt" in message, message
     assert words in message, message
     assert not (tmp_path / "dist").exists()
+
+
+def test_readme_shows_one_valid_entry_per_kind():
+    """The README's "Adding a document" examples are valid entries, and every kind has one."""
+    import re
+    import typing
+
+    import yaml
+
+    from pipeline.sources.documents import DocumentKind, ManifestEntry
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Adding a document", 1)[1]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert block, "README: the Adding a document section has a yaml example"
+    entries = [ManifestEntry.model_validate(e) for e in yaml.safe_load(block.group(1))["documents"]]
+    assert {e.kind for e in entries} == set(typing.get_args(DocumentKind))

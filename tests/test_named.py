@@ -170,8 +170,20 @@ def test_paragraphs_of_named_instruments(tmp_path, ref) -> None:
 
 
 def test_a_range_of_paragraphs_cites_the_instrument(tmp_path, ref) -> None:
-    ex = read(tmp_path, ref, "符合《突尼斯议程》第113-118段。\n")
-    assert cited(ex) == [("《突尼斯议程》第113-118段", TA)]
+    ex = read(tmp_path, ref, "符合《突尼斯议程》第113-118段和《突尼斯承诺》第20段至第25段。\n")
+    assert cited(ex) == [("《突尼斯议程》第113-118段", TA), ("《突尼斯承诺》第20段至第25段", TC)]
+
+
+def test_units_repeated_in_a_list(tmp_path, ref) -> None:
+    ex = read(tmp_path, ref, "《公约》第42款和第213款；《突尼斯议程》第72段、第73段。\n")
+    assert cited(ex) == [("《公约》第42", f"{CV}/no/42"), ("213", f"{CV}/no/213"),
+                         ("《突尼斯议程》第72", f"{TA}/para/72"), ("73", f"{TA}/para/73")]
+
+
+def test_provisions_and_paragraphs_mixed_cite_the_instrument(tmp_path, ref) -> None:
+    """第42款和第5段 mixes units: no number is cited as the wrong kind of part."""
+    ex = read(tmp_path, ref, "《公约》第42款和第5段。\n")
+    assert cited(ex) == [("《公约》第42款和第5段", CV)]
 
 
 def test_articles_and_chapters_cite_the_whole_instrument(tmp_path, ref) -> None:
@@ -308,6 +320,9 @@ def test_generated_corpus_cites_by_name_in_every_form(tmp_path) -> None:
     assert any(not e.startswith(("《", "“")) and not e.isdigit() for e in exact), "a title without marks"
     assert any("-" in e and e.endswith("段") for e in exact), "a range of paragraphs"
     assert {c.split("/")[0] for c in cited} >= {"un", "itu", "wsis", "instrument"}
-    texts = "".join(v.decode("utf-8") for k, v in corpus.files.items() if k.endswith(".txt"))
+    # each trap is drawn a few times per 400 documents: look for them in a bigger corpus (generation
+    # only), so that a change elsewhere in the generator's draws cannot make one disappear
+    bigger = generate_corpus(1500, seed=8, ids=IDS)
+    texts = "".join(v.decode("utf-8") for k, v in bigger.files.items() if k.endswith(".txt"))
     assert all(trap in texts for trap in ("缔约方大会", "《2023年可持续发展筹资报告》", "届会议", "章", "https://"))
     assert [p for p in check_corpus(tmp_path, IDS) if "named_citation" in p or "title" in p] == []

@@ -49,7 +49,7 @@ def as_rows(result: dict) -> list[tuple[str, ...]]:
 @pytest.mark.parametrize("name", [q.name for q in list_queries()])
 @pytest.mark.parametrize("bound", [False, True], ids=["all", "bound"])
 def test_canned_query_same_over_http_as_embedded(store, served, name, bound):
-    values = PARAMS.get(name, {}) if bound else {}
+    values = PARAMS.get(name, {}) if bound else get_query(name).required_examples()
     if bound and not values:
         pytest.skip(f"{name} has no parameter")
     _, endpoint = served

@@ -107,6 +107,18 @@ class Notations(_Strict):
     un_un_text: str = Field(description="A UN resolution as UN texts write it (spaced).")
     un_roman: str = Field(description="A resolution numbered by session in Roman numerals.")
     wtpf_opinion: str = Field(description="A WTPF opinion with year and place.")
+    itu_resolution_spaced: str = Field(description="第{n} 号决议 with a space before 号, as some conversions write it.")
+    itu_version_spaced: str = Field(description="Year-and-place bracket with a space before 年.")
+    itu_version_code: str = Field(description="Bracket naming the conference by its code: （WTSA-08）.")
+    itu_coordinated_item: str = Field(description="One item of 第1号、第2号和第5号决议 ({n}).")
+    itu_abbreviated_first: str = Field(description="First item of 第1、2和5号决议 ({n}).")
+    itu_list_tail: str = Field(description="What closes a list of ITU numbers: 号决议.")
+    un_coordinated_item: str = Field(description="One item of 第2006/46号和第2007/8号决议 ({number}).")
+    un_special: str = Field(description="A special-session resolution (第S-27/2号决议).")
+    ecosoc_decision: str = Field(description="An ECOSOC decision (第1992/218号决定).")
+    security_council: str = Field(description="A Security Council resolution with its year (第1325(2000)号决议).")
+    hrc_resolution: str = Field(description="A Human Rights Council resolution (第55/1号决议).")
+    un_summary_records: str = Field(description="Summary records of a Main Committee ({session} {numbers}).")
 
 
 class Sizes(_Strict):
@@ -136,6 +148,9 @@ class Numbers(_Strict):
     un_number: tuple[int, int] = Field(description="Numbers of UN resolutions within a session.")
     un_session: tuple[int, int] = Field(description="General Assembly sessions.")
     wtpf_opinion: tuple[int, int] = Field(description="WTPF opinion numbers.")
+    special_session: tuple[int, int] = Field(description="Special sessions of the General Assembly (S-27).")
+    sc_resolution: tuple[int, int] = Field(description="Security Council resolution numbers.")
+    hrc_session: tuple[int, int] = Field(description="Human Rights Council sessions.")
 
 
 class CorpusVocabulary(_Strict):
@@ -174,6 +189,13 @@ class CorpusVocabulary(_Strict):
     fillers: list[str] = Field(min_length=1, description="Clause bodies that carry no fact.")
     notations: Notations = Field(description="How each citation notation is written.")
     un_roman_numbers: list[str] = Field(description="Resolutions numbered with Roman session numerals.")
+    numbered_traps: list[str] = Field(min_length=1, description="Numbers that cite nothing: in a URL, 第N段, 第N届会议 ({n}).")
+    numbered_trap: float = Field(ge=0, le=1, description="Probability a symbol item is a trap instead.")
+    invisible_characters: list[str] = Field(min_length=1, description="Characters a reader does not see (U+200B …).")
+    invisible_inside: float = Field(ge=0, le=1, description="Probability a UN number or symbol carries one inside.")
+    un_organ_prefixes: dict[Literal["ecosoc", "hrc", "sc", "unga"], list[str]] = Field(
+        description="Organ words before UN numbers of each organ in UN texts."
+    )
     un_list_separator: str = Field(description="Separator in a list of UN resolution numbers.")
     un_list_last: str = Field(description="Separator before the last number of such a list.")
     itu_symbols: list[ItuSymbol] = Field(description="ITU document symbol notations.")
@@ -330,6 +352,10 @@ class Composer:
         # only conferences a year-and-place bracket names unambiguously (not Dubai 2012: WTSA-12 and WCIT-12)
         self.versions = [c for c in ref.conferences if c.organ in _ITU_ORGANS and c.city
                          and ref.conference_at(c.year, self.city(c), RESOLUTION_ORGANS) == c]
+        # with the organ named before it, a bracket may name a place and year shared with another
+        # organ (every RA meets with a WRC)
+        self.versions_named = [c for c in ref.conferences if c.organ in _ITU_ORGANS and c.city
+                               and ref.conference_at(c.year, self.city(c), {c.organ}) == c]
         self.councils = [c for c in ref.conferences if c.organ == "council"]
         self.wtpfs = [c for c in ref.conferences if c.organ == "wtpf" and c.city]
         self.roles = sorted(ref.vocabulary.role_terms, key=lambda t: t.text)
@@ -388,12 +414,56 @@ class Composer:
 
     def itu_version(self, *, prefixed: bool) -> _Cite:
         """第71号决议（2018年，迪拜，修订版）, with or without its organ words before it."""
-        conference = self.pick(self.versions)
+        conference = self.pick(self.versions_named if prefixed else self.versions)
         n = self.between(self.vocab.numbers.itu_resolution)
         core = self.digits(self._resolution_number(conference.organ, n) + self._bracket(conference))
         words = [p.text for p in self.vocab.version_prefixes if p.organ == conference.organ]
         prefix = self.pick(words) if prefixed else ""
         return _Cite(prefix, core, [(core, self.ids.itu_version(conference.organ, "res", n, conference.year))])
+
+    def _organ_words(self, organ: str) -> str:
+        words = [p.text for p in self.vocab.version_prefixes if p.organ == organ]
+        return self.pick(words) if words and self.rng.random() < 0.5 else ""
+
+    def itu_coordinated(self) -> _Cite:
+        """第1号、第2号和第5号决议（2018年，迪拜）, or 第1、2和5号决议（…）: one bracket for every item."""
+        conference = self.pick(self.versions)
+        numbers = sorted(self.rng.sample(range(self.vocab.numbers.itu_resolution[0], self.vocab.numbers.itu_resolution[1] + 1), self._int(2, 4)))
+        notes = self.vocab.notations
+        abbreviated = self.rng.random() < 0.5
+        items = [(notes.itu_abbreviated_first if abbreviated and k == 0 else notes.itu_coordinated_item if not abbreviated else "{n}").format(n=n)
+                 for k, n in enumerate(numbers)]
+        items = [self.digits(i) for i in items]
+        tail = notes.itu_list_tail if abbreviated else notes.itu_list_tail.removeprefix("号")
+        last = items[-1] + tail + self._bracket(conference)
+        core = self.vocab.un_list_separator.join(items[:-1]) + "和" + last
+        written = [*items[:-1], last]
+        return _Cite(self._organ_words(conference.organ), core,
+                     [(w, self.ids.itu_version(conference.organ, "res", n, conference.year)) for w, n in zip(written, numbers, strict=True)])
+
+    def itu_conference_code(self) -> _Cite:
+        """第75号决议（WTSA-08）: the bracket names the conference by its code."""
+        coded = [c for c in self.versions if re.fullmatch(r"(PP|WTDC|WTSA|RA)-\d{2}", c.slug.upper())]
+        conference = self.pick(coded)
+        n = self.between(self.vocab.numbers.itu_resolution)
+        notes = self.vocab.notations
+        core = self.digits(notes.itu_resolution.format(n=n) + notes.itu_version_code.format(code=conference.slug.upper()))
+        return _Cite(self._organ_words(conference.organ), core, [(core, self.ids.itu_version(conference.organ, "res", n, conference.year))])
+
+    def itu_spaced(self) -> _Cite:
+        """第104 号决议（1998 年，明尼阿波利斯）: spaces inside the number and the bracket."""
+        conference = self.pick(self.versions)
+        n = self.between(self.vocab.numbers.itu_resolution)
+        notes = self.vocab.notations
+        core = self.digits(notes.itu_resolution_spaced.format(n=n) + notes.itu_version_spaced.format(year=conference.year, city=self.city(conference)))
+        return _Cite(self._organ_words(conference.organ), core, [(core, self.ids.itu_version(conference.organ, "res", n, conference.year))])
+
+    def invisible(self, text: str) -> str:
+        """Sometimes put a character a reader does not see after the first ``/`` (第70/\u200b125号)."""
+        if "/" not in text or self.rng.random() >= self.vocab.invisible_inside:
+            return text
+        head, _, tail = text.partition("/")
+        return f"{head}/{self.pick(self.vocab.invisible_characters)}{tail}"
 
     def itu_work(self) -> _Cite:
         """全权代表大会第77号决议, 理事会第1332号决议: no year, so the work."""
@@ -434,12 +504,18 @@ class Composer:
 
     def itu_citation(self, adopting: Conference | None) -> _Cite:
         """Any ITU citation a text adopted at (or issued for) ``adopting`` may make."""
-        forms = ["version", "version", "bare", "work", "decision", "opinion"] + (["this"] if adopting else [])
-        form = self.pick(forms)
+        forms = ["version", "version", "bare", "work", "decision", "opinion", "coordinated", "code", "spaced"]
+        form = self.pick(forms + (["this"] if adopting else []))
         if form == "this" and adopting:
             return self.this_conference(adopting)
         if form in ("version", "bare"):
             return self.itu_version(prefixed=form == "version")
+        if form == "coordinated":
+            return self.itu_coordinated()
+        if form == "code":
+            return self.itu_conference_code()
+        if form == "spaced":
+            return self.itu_spaced()
         return {"work": self.itu_work, "decision": self.council_decision, "opinion": self.wtpf_opinion}[form]()
 
     # UN citations ---------------------------------------------------------------------
@@ -451,14 +527,16 @@ class Composer:
     def unga_in_itu_text(self) -> _Cite:
         """联合国大会（UNGA）第70/125号决议."""
         number, iri = self._un_number()
-        number = self.digits(number)
+        number = self.invisible(self.digits(number))
         core = self.vocab.notations.un_itu_text.format(number=number)
         return _Cite(self.pick(self.vocab.unga_prefixes_itu), core, [(number, iri)])
 
     def un_in_un_text(self) -> _Cite:
         """One UN resolution as a UN text writes it: General Assembly, ECOSOC, ES-10/23 or 217 A(III)."""
         notes, numbers = self.vocab.notations, self.vocab.numbers
-        form = self.pick(["unga", "unga", "ecosoc", "emergency", "roman"])
+        form = self.pick(["unga", "unga", "ecosoc", "emergency", "roman", "coordinated", "special", "decision", "sc", "hrc"])
+        if form in ("coordinated", "special", "decision", "sc", "hrc"):
+            return self.un_other(form)
         if form == "ecosoc":
             year, n = self.between(numbers.ecosoc_year), self.between(numbers.ecosoc_number)
             number = self.digits(f"{year}/{n}")
@@ -470,10 +548,35 @@ class Composer:
             return _Cite("大会", core, [(exact, self.ids.unga_resolution(f"ES-{session}/{n}"))])
         if form == "roman":
             number = self.pick(self.vocab.un_roman_numbers)
-            return _Cite("", notes.un_roman.format(number=number), [(number, self.ids.unga_resolution(re.sub(r"\s*[A-Z]\s*", "", number, count=1)))])
+            return _Cite("", notes.un_roman.format(number=number), [(number, self.ids.unga_resolution(re.sub(r"\s+|[A-Z]\s*(?=\()", "", number)))])
         number, iri = self._un_number()
-        number = self.digits(number)
+        number = self.invisible(self.digits(number))
         return _Cite(self.pick(self.vocab.unga_prefixes_un), notes.un_un_text.format(number=number), [(number, iri)])
+
+    def un_other(self, form: str) -> _Cite:
+        """第2006/46号和第2007/8号决议, 第S-27/2号决议, 第1992/218号决定, 第1325(2000)号决议, 人权理事会第55/1号决议."""
+        notes, numbers, ids = self.vocab.notations, self.vocab.numbers, self.ids
+        prefixes = self.vocab.un_organ_prefixes
+        if form == "coordinated":
+            pairs = [self._un_number() for _ in range(self._int(2, 3))]
+            written = [self.digits(number) for number, _ in pairs]
+            items = [notes.un_coordinated_item.format(number=w) for w in written]
+            core = "和".join(items) + "决议"
+            return _Cite(self.pick(prefixes["unga"]), core, [(w, iri) for w, (_, iri) in zip(written, pairs, strict=True)])
+        if form == "special":
+            number = f"S-{self.between(numbers.special_session)}/{self._int(1, 30)}"
+            return _Cite(self.pick(prefixes["unga"]), notes.un_special.format(number=number), [(number, ids.unga_resolution(number))])
+        if form == "decision":
+            year, n = self.between(numbers.ecosoc_year), self.between(numbers.ecosoc_number) + 200
+            number = self.digits(f"{year}/{n}")
+            return _Cite(self.pick(prefixes["ecosoc"]), notes.ecosoc_decision.format(number=number), [(number, ids.ecosoc_decision(year, n))])
+        if form == "sc":
+            n, year = self.between(numbers.sc_resolution), self.between(numbers.ecosoc_year)
+            number = f"{n}({year})"
+            return _Cite(self.pick(prefixes["sc"]), notes.security_council.format(number=number), [(number, ids.sc_resolution(n))])
+        session, n = self.between(numbers.hrc_session), self._int(1, 40)
+        number = f"{session}/{n}"
+        return _Cite(self.pick(prefixes["hrc"]), notes.hrc_resolution.format(number=number), [(number, ids.un_document(f"A/HRC/RES/{number}"))])
 
     def un_list(self) -> _Cite:
         """第 56/183、57/238 和 77/150 号决议: each number is its own citation."""
@@ -500,12 +603,28 @@ class Composer:
         fields = {"session": self.between(self.vocab.numbers.un_session), "n": self.between(self.vocab.numbers.document),
                   "year": self.between(self.vocab.numbers.ecosoc_year), "m": self.between(self.vocab.numbers.document)}
         symbol = form.symbol.format(**fields)
-        written = symbol + (f"-{form.joint.format(**fields)}" if form.joint else "")
+        written = self.invisible(symbol) + (f"-{form.joint.format(**fields)}" if form.joint else "")
         phrase = self.pick(self.vocab.symbol_phrases).format(symbol=written)
         return Phrase(phrase, cites=[(written, self.ids.un_document(clean_symbol(symbol)))])
 
+    def un_symbol_list(self) -> Phrase:
+        """A/C.2/66/SR.24、34和40: the numbers after the first symbol are documents too."""
+        session = self.between(self.vocab.numbers.un_session)
+        low, high = self.vocab.numbers.document
+        numbers = sorted(self.rng.sample(range(low, high + 1), self._int(2, 3)))
+        text = self.vocab.notations.un_summary_records.format(session=session, numbers="")
+        head = text.rsplit(".", 1)[0] + "."
+        written = [f"{head}{numbers[0]}", *(str(n) for n in numbers[1:])]
+        joined = written[0] + self.vocab.un_list_separator.join(["", *written[1:-1]]) + "和" + written[-1]
+        phrase = self.pick(self.vocab.symbol_phrases).format(symbol=joined)
+        return Phrase(phrase, cites=[(w, self.ids.un_document(f"{head}{n}")) for w, n in zip(written, numbers, strict=True)])
+
     def symbol(self, family: str) -> Phrase:
-        return self.un_symbol() if family == "un" or self.rng.random() < 0.3 else self.itu_symbol()
+        if self.rng.random() < self.vocab.numbered_trap:
+            return Phrase(self.pick(self.vocab.numbered_traps).format(n=self._int(2, 199)))
+        if family == "un" or self.rng.random() < 0.3:
+            return self.un_symbol_list() if self.rng.random() < 0.15 else self.un_symbol()
+        return self.itu_symbol()
 
     # mentions and roles ---------------------------------------------------------------
     def action_line(self) -> Phrase:

@@ -13,8 +13,9 @@ each at a size that took more than 10 s before extraction was made linear. Toget
 * ``un_list``: one sentence ``**又回顾**第1/1、2/2、…`` with no closing 号决议 (the list pattern
   backtracked);
 * ``markers``: citation markers (号决议) that no notation accounts for, in one sentence;
-* ``long_sentence``: one sentence of action-line codes, ITU role words and the 国际电联 agent
-  with no full stop (every code looked at its whole sentence);
+* ``long_sentence``, ``role_sentence``, ``wsis_sentence``: one sentence with no end, of
+  action-line codes, ITU role statements, or both in a WSIS sentence (every code looked at its
+  whole sentence, and every mention copied it);
 * ``long_lines``: a paragraph whose lines never end a sentence (each new line re-read the
   whole paragraph).
 """
@@ -73,8 +74,21 @@ def markers(size: int) -> str:
 
 
 def long_sentence(size: int) -> str:
-    """Action-line codes, role words and the agent in one sentence without an end."""
-    return _repeat_to("国际电联作为C2和C5行动方面的推进方，", size, head="**忆及**", tail="\n")
+    """Action-line codes and the agent in one sentence that never ends and never names WSIS
+    (every code looked at the whole sentence for a WSIS word)."""
+    return _repeat_to("国际电联作为C2和C5的推进方，", size, head="**忆及**", tail="\n")
+
+
+def role_sentence(size: int) -> str:
+    """ITU role statements, one after another in one sentence that never ends (every run of
+    codes re-read the sentence for role phrases before it)."""
+    return _repeat_to("国际电联为C2和C5的主要推进方，", size, head="**忆及**", tail="\n")
+
+
+def wsis_sentence(size: int) -> str:
+    """Action-line mentions and role statements in one endless WSIS sentence (each mention
+    copied the whole sentence as its evidence)."""
+    return _repeat_to("国际电联为WSIS C2和C5行动方面的主要推进方，", size, head="**忆及**", tail="\n")
 
 
 def long_lines(size: int) -> str:
@@ -89,6 +103,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "un_list": un_list,
     "markers": markers,
     "long_sentence": long_sentence,
+    "role_sentence": role_sentence,
+    "wsis_sentence": wsis_sentence,
     "long_lines": long_lines,
 }
 

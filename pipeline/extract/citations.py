@@ -42,6 +42,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from pipeline.extract.structure import ProvisionIndex
 from pipeline.extract.view import span
 from pipeline.identifiers import Identifiers, clean_symbol
 from pipeline.model import BuildWarning, Citation, Instrument, InstrumentKind, Provision
@@ -88,12 +89,15 @@ _LETTERED_LAST = re.compile(r"^(?P<head>.*/[A-Za-z]+\.)(?P<n>\d+)$")
 _YEAR_CITY = re.compile(r"^(?P<year>\d{4})年,(?P<city>[^,]+?)$")
 _YEAR_ONLY = re.compile(r"^(?P<year>\d{4})年$")
 _SESSION_CODE = re.compile(r"^C(?P<yy>\d{2})$")
-_CONFERENCE_CODE = re.compile(r"^(?P<organ>PP|WTDC|WTSA|RA|WTPF|WCIT)-(?P<yy>\d{2})$")
+_CONFERENCE_CODE = re.compile(r"^(?P<organ>PP|WTDC|WTSA|RA|WRC|WTPF|WCIT)-(?P<yy>\d{2}|20\d{2})$")
 _CLAUSE_END = "。;\n"
 #: Organs whose meetings adopt numbered resolutions or decisions: a year-and-place bracket after
-#: 第N号决议 names one of these (WSIS summits and WTPFs adopt none). WCIT is kept so that Dubai
-#: 2012 (WTSA-12 and WCIT-12) stays ambiguous without an organ named before it.
-RESOLUTION_ORGANS = frozenset({"pp", "wtdc", "wtsa", "ra", "wcit", "council"})
+#: 第N号决议 names one of these (WSIS summits and WTPFs adopt none). WRC and WCIT are kept so
+#: that a place and year they share with an RA or WTSA (every WRC meets with an RA; Dubai 2012
+#: held WTSA-12 and WCIT-12) stays ambiguous without an organ named before it.
+RESOLUTION_ORGANS = frozenset({"pp", "wtdc", "wtsa", "ra", "wrc", "wcit", "council"})
+#: Organs whose resolutions have an identifier template (docs/identifiers.md).
+TEMPLATED_ORGANS = frozenset({"pp", "wtdc", "wtsa", "ra", "council"})
 _FIRST_ECOSOC_YEAR = 1946
 _MARKER_REACH = 3
 
@@ -132,47 +136,6 @@ class CompactView:
 
     def origin_end(self, j: int) -> int:
         return j if self._pos is None else self._pos[j - 1] + 1
-
-
-class ProvisionIndex:
-    """Which provision holds an offset, by bisection (a scan per citation was quadratic).
-
-    Provisions do not overlap each other, nor footnotes each other; a footnote may sit inside a
-    clause, and then the clause (the lower index, as in the provisions' own order) wins.
-    """
-
-    def __init__(self, provisions: tuple[Provision, ...]) -> None:
-        self.provisions = provisions
-        self.groups: list[tuple[list[int], list[int]]] = []
-        for footnotes in (False, True):
-            idx = sorted((i for i, p in enumerate(provisions) if (p.kind == "footnote") == footnotes),
-                         key=lambda i: provisions[i].span.start)
-            self.groups.append(([provisions[i].span.start for i in idx], idx))
-        self.callers: dict[tuple[str, str], Provision] = {}
-        for q in provisions:
-            for ref in q.footnote_refs:
-                self.callers.setdefault((q.container, ref), q)
-
-    def holding(self, offset: int) -> int | None:
-        """The lowest index of a provision whose span holds ``offset``, or None."""
-        hits = []
-        for starts, idx in self.groups:
-            k = bisect_right(starts, offset) - 1
-            if k >= 0 and offset < self.provisions[idx[k]].span.end:
-                hits.append(idx[k])
-        return min(hits) if hits else None
-
-    def at(self, offset: int) -> tuple[int | None, str | None]:
-        """Index and clause verb of the provision holding ``offset``; a footnote takes the verb of
-        the first provision that calls it."""
-        i = self.holding(offset)
-        if i is None:
-            return None, None
-        p = self.provisions[i]
-        if p.kind != "footnote":
-            return i, p.verb
-        caller = self.callers.get((p.container, p.marker or ""))
-        return i, caller.verb if caller else None
 
 
 @dataclass
@@ -393,6 +356,10 @@ class _Scanner:
         prefix_organ = before[1] if before and before[0] == "itu" else None
         if prefix_organ == "@adopting":
             prefix_organ = ctx.adopting.organ if ctx.adopting else None
+        if prefix_organ in ("wrc", "wcit"):
+            found.claim(start, end)
+            found.warn(start, f"{written!r}: a {prefix_organ.upper()} resolution (no identifier template for its resolutions); not cited")
+            return
         version = self._version(paren or "", prefix_organ, is_decision, written, start) if versioned else (None, None)
         if version is None:
             found.claim(start, end)
@@ -412,6 +379,10 @@ class _Scanner:
         if organ is None:
             found.claim(start, end)
             found.warn(start, f"cannot tell which ITU organ adopted {written!r} (no organ named before it, no year and place)")
+            return
+        if organ not in TEMPLATED_ORGANS:
+            found.claim(start, end)
+            found.warn(start, f"{written!r}: a resolution of {organ} (no identifier template for its resolutions); not cited")
             return
         if conference and prefix_organ and prefix_organ != conference.organ and not is_decision:
             found.warn(start, f"{written!r}: the organ named before it ({prefix_organ}) differs from the bracket's conference ({conference.slug}); used the bracket")

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from pipeline.extract.structure import provision_at
-from pipeline.extract.view import sentence_bounds, span
-from pipeline.model import ConceptMention, ConceptScheme, Provision
+from pipeline.extract.structure import ProvisionIndex
+from pipeline.extract.view import Sentences, span
+from pipeline.model import ConceptMention, ConceptScheme, Provision, Span
 from pipeline.sources.documents import SourceText
 from pipeline.sources.reference import Reference
 
@@ -30,26 +30,38 @@ def extract_mentions(
     container_at: Callable[[int], str],
     provisions: tuple[Provision, ...],
 ) -> list[ConceptMention]:
-    """Every action-line, sub-line and SDG mention of a text, in text order."""
+    """Every action-line, sub-line and SDG mention of a text, in text order.
+
+    Linear in the text: sentences and provisions are looked up by bisection, and whether a
+    sentence speaks of WSIS is decided once per sentence, not once per code in it.
+    """
     context = ref.vocabulary.action_line_context
     out: list[ConceptMention] = []
+    sentences = Sentences(view)
+    holding = ProvisionIndex(provisions).holding
+    speaks_of_wsis: dict[int, bool] = {}
+    sentence_spans: dict[int, Span] = {}  # one Span per sentence: its text is not copied per mention
 
     def add(scheme: ConceptScheme, code: str, start: int, end: int) -> None:
-        left, right = sentence_bounds(view, start, end)
+        left, right = sentences.bounds(start, end)
+        if left not in sentence_spans:
+            sentence_spans[left] = span(source, left, right)
         out.append(
             ConceptMention(
                 container=container_at(start),
                 scheme=scheme,
                 code=code,
                 span=span(source, start, end),
-                sentence=span(source, left, right),
-                provision=provision_at(provisions, start),
+                sentence=sentence_spans[left],
+                provision=holding(start),
             )
         )
 
     for m in _CODE.finditer(view):
-        left, right = sentence_bounds(view, m.start(), m.end())
-        if not any(word in view[left:right] for word in context):
+        left, right = sentences.bounds(m.start(), m.end())
+        if left not in speaks_of_wsis:
+            speaks_of_wsis[left] = any(word in view[left:right] for word in context)
+        if not speaks_of_wsis[left]:
             continue
         add("action-line", m.group(), m.start(), m.end())
         if m.group() == "C7":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 
 from pipeline.extract.view import span
@@ -67,18 +68,26 @@ def extract_meetings(source: SourceText, view: str, ref: Reference) -> list[Meet
 def extract_initiatives(
     source: SourceText, view: str, meetings: list[Meeting]
 ) -> tuple[list[RegionalInitiative], list[BuildWarning]]:
-    """Regional initiatives, each tied to the meeting sentence before its list."""
+    """Regional initiatives, each tied to the meeting sentence before its list.
+
+    Linear in the text: the meeting before an item and the last cycle stated between them are
+    found by bisection (a scan back per item was quadratic).
+    """
     warnings: list[BuildWarning] = []
     regional = sorted((mt for mt in meetings if mt.region), key=lambda mt: mt.span.start)
+    meeting_starts = [mt.span.start for mt in regional]
+    cycles = list(_CYCLE.finditer(view))
+    cycle_ends = [c.end() for c in cycles]
     raw: list[tuple[re.Match[str], Meeting, str | None]] = []
     for m in _INITIATIVE.finditer(view):
-        before = [mt for mt in regional if mt.span.start < m.start()]
-        if not before or before[-1].region != m.group("region"):
+        k = bisect_left(meeting_starts, m.start()) - 1  # the last meeting starting before the item
+        if k < 0 or regional[k].region != m.group("region"):
             warnings.append(BuildWarning(file=source.entry.file, line=source.line_of(m.start()), message=f"regional initiative {m.group('region')}{m.group('n')} has no meeting of its region before it; skipped"))
             continue
-        meeting = before[-1]
-        cycles = _CYCLE.findall(view, meeting.span.start, m.start())
-        raw.append((m, meeting, cycles[-1] if cycles else None))
+        meeting = regional[k]
+        c = bisect_right(cycle_ends, m.start()) - 1  # the last cycle stated before the item …
+        stated = cycles[c].group("cycle") if c >= 0 and cycles[c].start() >= meeting.span.start else None  # … after the meeting
+        raw.append((m, meeting, stated))
     stated = Counter(c for _, _, c in raw if c)
     default = stated.most_common(1)[0][0] if stated else None
     out = []
@@ -100,11 +109,20 @@ def extract_initiatives(
 
 
 def extract_priorities(source: SourceText, view: str, meetings: list[Meeting]) -> list[RegionalPriority]:
-    """Numbered regional priorities after a sentence that announces them and names its meeting."""
+    """Numbered regional priorities after a sentence that announces them and names its meeting.
+
+    Each line is read once, however many times it announces priorities (a scan of the line per
+    announcement was quadratic).
+    """
     out = []
+    seen_lines: set[int] = set()
     for intro in re.finditer(re.escape(_PRIORITY_INTRO), view):
-        line_end = view.find("\n", intro.end())
-        line_start = view.rfind("\n", 0, intro.start()) + 1
+        line = source.line_of(intro.start())
+        if line in seen_lines:
+            continue
+        seen_lines.add(line)
+        line_start = source.line_starts[line - 1]
+        line_end = source.line_starts[line] - 1 if line < len(source.line_starts) else len(view)
         meeting = next((mt for mt in meetings if mt.label in view[line_start:line_end]), None)
         if meeting is None or meeting.region is None:
             continue

@@ -1,6 +1,6 @@
 """Text → citations of instruments cited by title: 《突尼斯议程》, 《组织法》第141款, 《…》第72段.
 
-The rules are those of IDENTIFIERS.md, "Instruments cited by name", with the curated titles of
+The rules are those of docs/identifiers.md, "Instruments cited by name", with the curated titles of
 ``seeds/reference/instruments.yaml`` (``Reference.title_index``):
 
 * a 《title》 is looked up by its full titles and short forms; a numbered provision (第141款)
@@ -39,8 +39,9 @@ _BOOK_TITLE = re.compile(r"《([^《》\n]{1,160})》")
 _QUOTED = re.compile(r"“([^“”\n]{1,160})”|\"([^\"\n]{1,160})\"")
 _SEP = r"[ \t]*(?:、|,|和|及|与)[ \t]*(?:第[ \t]*)?"
 _PART = re.compile(
-    r"[ \t]*(?:的[ \t]*)?第[ \t]*(?P<first>\d{1,4})(?P<more>(?:" + _SEP + r"\d{1,4}){0,30})"
-    r"(?:[ \t]*(?:-|–|—|~|至|到)[ \t]*(?P<last>\d{1,4}))?[ \t]*(?P<unit>款|段)"
+    r"[ \t]*(?:的[ \t]*)?第[ \t]*(?P<first>\d{1,4})"
+    r"(?P<more>(?:[ \t]*[款段]?" + _SEP + r"\d{1,4}){0,30})"
+    r"(?:[ \t]*[款段]?[ \t]*(?:-|–|—|~|至|到)[ \t]*(?:第[ \t]*)?(?P<last>\d{1,4}))?[ \t]*(?P<unit>款|段)"
 )
 _NUMBER = re.compile(r"\d{1,4}")
 
@@ -92,11 +93,6 @@ def instrument_of(entry: NamedInstrument, ref: Reference, ids: Identifiers) -> I
     return Instrument(kind="named_instrument", iri=iri, number=number, year=entry.year, named=entry.id)
 
 
-def _same_instrument(a: Instrument, b: Instrument) -> bool:
-    """Whether two citations name one instrument (a version counts as its work)."""
-    return a.iri == b.iri or a.iri == b.work_iri or (a.work_iri is not None and a.work_iri == b.iri)
-
-
 def _context_ok(groups: tuple[str, ...], sentence: str) -> bool:
     return all(any(word in sentence for word in group.split("|")) for group in groups)
 
@@ -107,7 +103,9 @@ class _Reader:
     def __init__(self, ctx: CitationContext, numbered: Sequence[Citation], own_title: str) -> None:
         self.ctx = ctx
         self.sentence_ends = [m.start() for m in re.finditer(f"[{re.escape(SENTENCE_END)}]", ctx.view)]
-        self.numbered = numbered
+        self.numbered = sorted(numbered, key=lambda c: c.span.start)
+        self.numbered_starts = [c.span.start for c in self.numbered]
+        self.numbered_by_sentence: dict[int, tuple[set[str], set[str]]] = {}
         self.own_key = title_key(own_title)
         self.cited_ids: set[str] = set()
         self.citations: list[Citation] = []
@@ -132,13 +130,25 @@ class _Reader:
         self.cited_ids.add(entry.id)
         instrument = instrument_of(entry, ref, ctx.ids)
         part = _PART.match(ctx.view, hit.end) if hit.marks == "book" else None
-        if part is not None and part.group("last") is None and (part.group("unit") == "段" or entry.numbered_provisions):
+        whole = part is not None and (part.group("last") is not None or len(set(re.findall("[款段]", part.group()))) > 1)
+        if part is not None and not whole and (part.group("unit") == "段" or entry.numbered_provisions):
             self._parts(hit, part, entry, instrument)
             return
-        end = part.end() if part is not None and part.group("last") is not None else hit.end
-        if any(_same_instrument(c.cited, instrument) and left <= c.span.start < right for c in self.numbered):
+        end = part.end() if part is not None and whole else hit.end  # a range, or 款 and 段 mixed: the instrument
+        if self._numbered_in_sentence(instrument, left, right):
             return  # the title of a numbered citation of the same sentence
         self._add(hit.start, end, instrument)
+
+    def _numbered_in_sentence(self, instrument: Instrument, left: int, right: int) -> bool:
+        """Whether a numbered citation of ``[left, right)`` names ``instrument`` (a version counts
+        as its work), from sets built once per sentence (a scan of every numbered citation per
+        title was quadratic)."""
+        if left not in self.numbered_by_sentence:
+            lo, hi = bisect_left(self.numbered_starts, left), bisect_left(self.numbered_starts, right)
+            cited = [c.cited for c in self.numbered[lo:hi]]
+            self.numbered_by_sentence[left] = ({a.iri for a in cited}, {a.work_iri for a in cited if a.work_iri})
+        iris, works = self.numbered_by_sentence[left]
+        return instrument.iri in iris or instrument.iri in works or (instrument.work_iri is not None and instrument.work_iri in iris)
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         """``view.sentence_bounds`` from an index of sentence ends: O(log n), not a scan per title."""

@@ -11,6 +11,7 @@ Numbered items are operative, lettered ones preamble, unless their heading says 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from pipeline.extract.view import span
@@ -58,6 +59,7 @@ class _Open:
     marker: str | None
     verb: str | None
     refs: list[str] = field(default_factory=list)
+    last: int = 0  # start of its last line
 
 
 def _lines(text: str, start: int, end: int) -> list[_Line]:
@@ -112,6 +114,7 @@ class _Reader:
         self.operative_verbs = sorted(vocab.operative_verbs, key=len, reverse=True)
         self.out: list[Provision] = []
         self.footnotes: list[Provision] = []
+        self.markers: set[str] = set()
         self.open: _Open | None = None
         self.verb: str | None = None
         self.section: ProvisionKind = "preamble"
@@ -155,6 +158,11 @@ class _Reader:
         return [_SUPERSCRIPT.get(g, g) for m in _FOOTNOTE_REF.finditer(raw) for g in m.groups() if g]
 
     def _footnote(self, line: _Line, marker: str) -> None:
+        """A numbered footnote; a second footnote with a number already used in this container
+        (numbering restarted, or a text repeated) is not kept: its IRI would be the first's."""
+        if marker in self.markers:
+            return
+        self.markers.add(marker)
         self.footnotes.append(
             Provision(
                 kind="footnote",
@@ -184,7 +192,7 @@ class _Reader:
         marked = _MARKER.match(text)
         o = self.open
         if o is not None and not marked and self._unfinished(o):  # continues the open item
-            o.end = line.end
+            o.end, o.last = line.end, line.start
             o.refs += self._refs(line.raw)
             return
         self._close()
@@ -200,15 +208,20 @@ class _Reader:
             if numeric and self.verb is None:
                 self.section = "operative"
             verb = self.verb
-        self.open = _Open(kind, line.start, line.end, marker, verb, self._refs(line.raw))
+        self.open = _Open(kind, line.start, line.end, marker, verb, self._refs(line.raw), last=line.start)
 
     def _unfinished(self, o: _Open) -> bool:
         """A provision whose last line stops mid-sentence (a page break cut it).
 
+        Only the last line is read (re-reading the whole item per line made a paragraph of many
+        short lines quadratic).
+
         A trailing footnote call (``<sup>2</sup>`` or ``$^2$``) ends a paragraph like a
         terminator does: otherwise the next paragraph is swallowed and takes this one's verb.
         """
-        tail = self.source.text[o.start:o.end].rstrip().replace("**", "").rstrip()
+        tail = self.source.text[o.last:o.end].rstrip().replace("**", "").rstrip()
+        if not tail:  # a last line of markup only: what ends is the text before it (rare)
+            tail = self.source.text[o.start:o.end].rstrip().replace("**", "").rstrip()
         return bool(tail) and tail[-1] not in _TERMINATORS and not _TRAILING_CALL.search(tail)
 
     def finish(self) -> list[Provision]:
@@ -216,9 +229,45 @@ class _Reader:
         return self.out + self.footnotes
 
 
-def provision_at(provisions: tuple[Provision, ...], offset: int) -> int | None:
-    """Index of the provision whose span holds ``offset`` (None outside every provision)."""
-    return next((i for i, p in enumerate(provisions) if p.span.start <= offset < p.span.end), None)
+class ProvisionIndex:
+    """Which provision holds an offset, by bisection (a scan per citation was quadratic).
+
+    Provisions do not overlap each other, nor footnotes each other; a footnote may sit inside a
+    clause, and then the clause (the lower index, as in the provisions' own order) wins.
+    """
+
+    def __init__(self, provisions: tuple[Provision, ...]) -> None:
+        self.provisions = provisions
+        self.groups: list[tuple[list[int], list[int]]] = []
+        for footnotes in (False, True):
+            idx = sorted((i for i, p in enumerate(provisions) if (p.kind == "footnote") == footnotes),
+                         key=lambda i: provisions[i].span.start)
+            self.groups.append(([provisions[i].span.start for i in idx], idx))
+        self.callers: dict[tuple[str, str], Provision] = {}
+        for q in provisions:
+            for ref in q.footnote_refs:
+                self.callers.setdefault((q.container, ref), q)
+
+    def holding(self, offset: int) -> int | None:
+        """The lowest index of a provision whose span holds ``offset``, or None."""
+        hits = []
+        for starts, idx in self.groups:
+            k = bisect_right(starts, offset) - 1
+            if k >= 0 and offset < self.provisions[idx[k]].span.end:
+                hits.append(idx[k])
+        return min(hits) if hits else None
+
+    def at(self, offset: int) -> tuple[int | None, str | None]:
+        """Index and clause verb of the provision holding ``offset``; a footnote takes the verb of
+        the first provision that calls it."""
+        i = self.holding(offset)
+        if i is None:
+            return None, None
+        p = self.provisions[i]
+        if p.kind != "footnote":
+            return i, p.verb
+        caller = self.callers.get((p.container, p.marker or ""))
+        return i, caller.verb if caller else None
 
 
 def _body_start(lines: list[_Line], reader: _Reader) -> int:
@@ -271,7 +320,7 @@ def numbered_paragraphs(source: SourceText, container: str, start: int, end: int
     that continue a cut sentence or a list the paragraph announced (…如下：) belong to it. An
     unnumbered line that is a whole sentence (…。) is a paragraph with no marker (Council
     documents put the request to the Council in one: 请理事会将本文件记录在案。). Section headings
-    (``1 背景``) and table cells are not provisions. IDENTIFIERS.md: numbered paragraphs of
+    (``1 背景``) and table cells are not provisions. docs/identifiers.md: numbered paragraphs of
     reports are provisions, ``{container}/provision/{k}``.
     """
     out: list[Provision] = []

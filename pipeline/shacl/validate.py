@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import layout
-from pipeline.errors import ValidationFailed
+from pipeline.errors import InputError, ValidationFailed
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -80,9 +80,36 @@ def validate_bytes(data: bytes, *, turtle: bool = False, engine: str = "fast", t
     return sorted(v.readable() for v in violations)
 
 
+#: Dump formats ``validate`` reads, by file suffix, and their names in messages.
+DUMP_SUFFIXES = {".nt": "N_TRIPLES", ".ttl": "TURTLE", ".trig": "TRIG", ".nq": "N_QUADS", ".jsonld": "JSON_LD"}
+_FORMAT_NAMES = {"N_TRIPLES": "N-Triples", "TURTLE": "Turtle", "TRIG": "TriG", "N_QUADS": "N-Quads", "JSON_LD": "JSON-LD"}
+
+
 def validate_file(path: Path, engine: str = "fast") -> list[str]:
-    """Validate a dump (N-Triples or Turtle, by extension)."""
-    return validate_bytes(path.read_bytes(), turtle=path.suffix != ".nt", engine=engine)
+    """Violations of a dump in any format the build writes, chosen by suffix (see DUMP_SUFFIXES).
+
+    Datasets (.trig, .nq, .jsonld) are validated as the union of their graphs, as the build
+    validates them. Raises InputError (``path[:line]: …``) for an unknown suffix, a missing
+    file or a dump that does not parse (strict RDF 1.1, pyoxigraph).
+    """
+    from pyoxigraph import RdfFormat, parse, serialize
+
+    if path.is_dir():
+        raise InputError(path, "is a folder: give one dump, e.g. dist/wsis-kg.trig")
+    key = DUMP_SUFFIXES.get(path.suffix.lower())
+    if key is None:
+        known = ", ".join(DUMP_SUFFIXES)
+        raise InputError(path, f"cannot tell the format from the suffix {path.suffix or '(none)'!r}: validate reads {known}")
+    if not path.is_file():
+        raise InputError(path, "not found (run `wsis-kg build` first, or give a dump's path)")
+    try:
+        triples = (q.triple for q in parse(path=str(path), format=getattr(RdfFormat, key)))
+        ntriples = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+    except SyntaxError as exc:
+        raise InputError(path, f"not valid {_FORMAT_NAMES[key]}: {exc.msg}", exc.lineno) from None
+    except (OSError, ValueError) as exc:
+        raise InputError(path, f"cannot read it as {_FORMAT_NAMES[key]}: {exc}") from None
+    return validate_bytes(ntriples, engine=engine, trusted=True)
 
 
 def require_conformance(ntriples: bytes, engine: str = "fast") -> None:

@@ -5,7 +5,7 @@ The network is laid out here, at build time, by networkx's spring layout (seeded
 graph gives the same picture) and drawn as SVG: no layout library runs in the browser, the page
 works without script, and a thousand-node view is a few hundred kB. Instruments are grouped
 into clusters by who issued them (UN, ITU organs, WSIS, others, read from the IRI templates of
-IDENTIFIERS.md); each cluster starts around its own point, so UN and ITU clusters stay apart.
+docs/identifiers.md); each cluster starts around its own point, so UN and ITU clusters stay apart.
 Large graphs are split: the overview shows the most connected nodes, one page per cluster the
 rest (``MAX_NODES`` each).
 """

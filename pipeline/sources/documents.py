@@ -98,6 +98,14 @@ KIND_TEMPLATES: dict[str, frozenset[str]] = {
     "declaration": frozenset({"wtdc-declaration", "unga-resolution"}) | _DOCUMENTS,
     **dict.fromkeys(("circular letter", "council document", "document", "draft decision", "draft opinion", "draft resolution", "report", "web page"), _DOCUMENTS),
 }
+_TEMPLATE_NAMES = {
+    "unga-resolution": "a General Assembly resolution", "ecosoc-resolution": "an ECOSOC resolution",
+    "ecosoc-decision": "an ECOSOC decision", "sc-resolution": "a Security Council resolution",
+    "itu-resolution": "an ITU resolution", "council-decision": "a Council decision", "wtpf-opinion": "a WTPF opinion",
+    "wtdc-declaration": "a WTDC declaration", "un-document": "a UN document with a symbol",
+    "itu-document": "an ITU document with a symbol", "unsymbolled": "a document without a symbol",
+    "named": "an instrument known by its name",
+}
 #: A UN symbol that a resolution or decision of kind ``resolution``/``decision`` may carry as key.
 _UN_NUMBERED_SYMBOL = {"resolution": "/RES/", "decision": "/DEC/"}
 
@@ -122,7 +130,7 @@ def key_problem(key: str, kind: str, symbol: str | None) -> str | None:
         return f"key {key!r} follows no identifier template{hint}; templates: {KEY_TEMPLATE_HELP}"
     allowed = KIND_TEMPLATES[kind]
     if parsed.template not in allowed:
-        return f"kind {kind!r} cannot have key {key!r} (a {parsed.template.replace('-', ' ')} key); {_kind_hint(kind)}"
+        return f"kind {kind!r} cannot have key {key!r} (the key of {_TEMPLATE_NAMES[parsed.template]}); {_kind_hint(kind)}"
     marker = _UN_NUMBERED_SYMBOL.get(kind)
     if parsed.template == "un-document" and marker and marker not in (parsed.symbol or ""):
         return f"kind {kind!r} cannot have key {key!r}: a UN {kind} symbol contains {marker} ({_kind_hint(kind)})"
@@ -283,7 +291,7 @@ class ManifestEntry(BaseModel):
         description="Name of the text file, directly in the documents folder ('a.txt'); never a path."
     )
     key: Annotated[str, AfterValidator(_key)] = Field(
-        description="Identifier path under id/ (IDENTIFIERS.md), e.g. itu/wtdc/res/30/2022."
+        description="Identifier path under id/ (docs/identifiers.md), e.g. itu/wtdc/res/30/2022."
     )
     kind: DocumentKind = Field(
         description="The genre the text is (resolution, decision, report…): it must agree with the key's "
@@ -567,7 +575,7 @@ def load_manifest(folder: Path, limits: Limits = DEFAULT_LIMITS, events: Collect
 
 
 def _unknown_event(slug: str, events: Collection[str]) -> str:
-    close = difflib.get_close_matches(slug, sorted(events), n=3)
+    close = sorted(difflib.get_close_matches(slug, sorted(events), n=3))
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
     return f"no conference {slug!r} in seeds/reference/conferences.yaml{hint}"
 

@@ -29,6 +29,7 @@ from pipeline import layout
 from pipeline.errors import WsisKgError
 from pipeline.folders import publish_folder
 from pipeline.identifiers import Identifiers
+from pipeline.store.local import STORE_DIR
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +88,11 @@ def build_fingerprint(out: Path) -> str:
 def prepare_store(location: Path, out: Path, ids: Identifiers) -> bool:
     """Make ``location`` hold the build in ``out``; False if it already did (reused as is).
 
-    A fresh store is bulk-loaded offline (``oxigraph load``, the fastest path) into a sibling
-    folder that replaces ``location`` in one step (:mod:`pipeline.folders`) only when complete,
-    so a failed or killed load keeps the old store.
+    A fresh store is a copy of the store the build wrote (``out/oxigraph``, see
+    ``pipeline.store.local``: the same pinned Oxigraph format, already loaded and optimized),
+    or for a build without one, bulk-loaded offline (``oxigraph load``) from the dumps; either
+    way into a sibling folder that replaces ``location`` in one step (:mod:`pipeline.folders`)
+    only when complete, so a failed or killed load keeps the old store.
     """
     fingerprint = build_fingerprint(out)
     marker = location / BUILD_MARKER
@@ -97,11 +100,15 @@ def prepare_store(location: Path, out: Path, ids: Identifiers) -> bool:
         log.info("store %s already holds this build; reusing it", location)
         return False
     binary = oxigraph_binary()
+    built = out / STORE_DIR
 
     def fill(staging: Path) -> None:
-        _run_load(binary, staging, out / "wsis-kg.trig", None)
-        _run_load(binary, staging, out / "void.ttl", ids.dataset())
-        _run(binary, "optimize", "--location", str(staging))  # compacted: queries ~40 % faster
+        if built.is_dir():  # a copy: the server must not hold files a rebuild replaces
+            shutil.copytree(built, staging, dirs_exist_ok=True)
+        else:
+            _run_load(binary, staging, out / "wsis-kg.trig", None)
+            _run_load(binary, staging, out / "void.ttl", ids.dataset())
+            _run(binary, "optimize", "--location", str(staging))  # compacted: queries ~40 % faster
         (staging / BUILD_MARKER).write_text(fingerprint + "\n", encoding="ascii")
 
     publish_folder(location.resolve(), fill)
@@ -131,6 +138,7 @@ class OxigraphServer:
     read_only: bool = field(default=True, metadata={"description": "serve-read-only: no update, no Graph Store writes"})
     timeout_s: int = field(default=30, metadata={"description": "server-side limit on each query, seconds"})
     log_path: Path | None = field(default=None, metadata={"description": "where the server's own output goes"})
+    union_default_graph: bool = field(default=True, metadata={"description": "the default graph is the union of all graphs"})
     process: subprocess.Popen | None = field(default=None, init=False, repr=False)
 
     @property
@@ -153,7 +161,7 @@ class OxigraphServer:
             "--location", str(self.location),
             "--bind", f"{self.host}:{self.port}" if ":" not in self.host else f"[{self.host}]:{self.port}",
             "--timeout-s", str(self.timeout_s),
-            "--union-default-graph",
+            *(["--union-default-graph"] if self.union_default_graph else []),
         ]  # fmt: skip
         self.log_path = self.log_path or self.location.parent / f"{self.location.name}.server.log"
         with open(self.log_path, "ab") as sink:
