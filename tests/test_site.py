@@ -528,3 +528,24 @@ def test_served_entity_page_loads_in_chromium(serving: str, browser):
         assert not visit.problems, "\n".join(visit.problems)
     finally:
         visit.close()
+
+
+def test_site_command_writes_the_site_and_says_where(built, tmp_path: Path, capsys):
+    from pipeline.cli import main
+
+    assert main(["site", "--dist", str(built[1]), "--out", str(tmp_path / "s")]) == 0
+    assert str(tmp_path / "s" / "index.html") in capsys.readouterr().out
+    assert (tmp_path / "s" / "id" / "un" / "A" / "RES" / "70" / "125" / "index.html").is_file()
+    assert main(["site", "--dist", str(tmp_path / "nothing"), "--out", str(tmp_path / "t")]) == 2
+    assert not (tmp_path / "t").exists()
+
+
+@pytest.mark.parametrize(("entity", "entry"), [("event/pp-18", "slug: pp-18"), ("sdg/9", "goal: 9"), ("wsis/action-line/C5", "code: C5"), ("org/itu", "slug: itu")])
+def test_curated_entities_link_to_their_reference_entry(site: Path, entity: str, entry: str):
+    page = site / "id" / entity / "index.html"
+    link = re.search(r'class="reference" href="([^"#]+)#L(\d+)"', page.read_text(encoding="utf-8"))
+    assert link, entity
+    yaml_page = (page.parent / unquote(link.group(1))).resolve()
+    line = re.search(rf'<span id="L{link.group(2)}">(.*?)</span>', yaml_page.read_text(encoding="utf-8"))
+    assert line, entity
+    assert entry in line.group(1)

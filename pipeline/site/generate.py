@@ -31,6 +31,7 @@ from pipeline.site.links import Links, Value, is_text
 from pipeline.site.ontology import ontology_page, shape_pages
 from pipeline.site.overviews import concept_matrices, initiatives_by_region, network_pages, timeline
 from pipeline.site.paths import PAGE, TURTLE, href, page_file
+from pipeline.site.reference import entry_of, reference_files
 from pipeline.site.render import Writer, environment, interface, json_script
 from pipeline.site.text import check_source, text_page
 from pipeline.site.vocabulary import EXTRA_PREFIXES, Vocabulary, curie
@@ -108,7 +109,9 @@ def write_site(
         for target in shape.targets:
             by_class[_expand(target.text)].append({"file": shape.file, "name": shape.name})
     log.info("documented the ontology and %d shapes (%.1f s)", len(shapes), time.perf_counter() - started)
-    writer = Writer(Path("."), environment(strings), {"triples": g.triples, "nav": NAV, "shapes_of": lambda iri: by_class.get(iri, [])})
+    ref_files, ref_entries = reference_files(layout.REFERENCE)
+    context = {"triples": g.triples, "nav": NAV, "shapes_of": lambda iri: by_class.get(iri, []), "reference_of": lambda iri: entry_of(iri, ref_entries)}
+    writer = Writer(Path("."), environment(strings), context)
 
     def fill(folder: Path) -> None:
         global _WORK
@@ -133,6 +136,8 @@ def write_site(
             writer.page("shape.html", shape.file, shape=shape)
         writer.page("shapes_index.html", "shapes/index.html", shapes=shapes)
         _queries(writer, query_ui)
+        for ref in ref_files:
+            writer.page("reference.html", ref.file, ref=ref)
 
     out.parent.mkdir(parents=True, exist_ok=True)
     publish_folder(out, fill, durable=False)

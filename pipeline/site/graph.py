@@ -43,7 +43,10 @@ class SiteGraph:
     out: dict[str, dict[str, list[Term]]] = field(default_factory=lambda: defaultdict(dict))
     into: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     curated: set[str] = field(default_factory=set)
+    spans: set[str] = field(default_factory=set)  # subjects typed wsis:TextSpan
     triples: int = 0
+    _labels: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    _types: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, dist: Path, base: str) -> SiteGraph:
@@ -70,6 +73,8 @@ class SiteGraph:
                 count += 1
                 if isinstance(o, NamedNode):
                     into[o.value].append((p, s))
+                    if p == TYPE and o.value == TEXT_SPAN:
+                        graph.spans.add(s)
         except SyntaxError as exc:
             raise WsisKgError(f"{path}: {exc}") from None
         graph.triples = count
@@ -78,7 +83,11 @@ class SiteGraph:
 
     # ------------------------------------------------------------------ look-ups
     def types(self, s: str) -> list[str]:
-        return sorted(t.value for t in self.out.get(s, {}).get(TYPE, ()))
+        """The classes of ``s``, sorted (memoized: pages ask again and again)."""
+        found = self._types.get(s)
+        if found is None:
+            found = self._types[s] = sorted(t.value for t in self.out.get(s, {}).get(TYPE, ()))
+        return found
 
     def objects(self, s: str, p: str) -> list[Term]:
         return self.out.get(s, {}).get(p, [])
@@ -93,18 +102,23 @@ class SiteGraph:
     def labels(self, s: str) -> dict[str, str]:
         """``{"zh": …, "en": …, "": …}``: the best label per language tag (first predicate of
         :data:`LABELS` that has one), ``""`` for an untagged literal."""
+        cached = self._labels.get(s)
+        if cached is not None:
+            return cached
         found: dict[str, str] = {}
+        predicates = self.out.get(s, {})
         for p in LABELS:
-            for o in self.objects(s, p):
+            for o in predicates.get(p, ()):
                 if isinstance(o, Literal):
                     found.setdefault(o.language or "", o.value)
+        self._labels[s] = found
         return found
 
     def has_label(self, s: str) -> bool:
         return any(isinstance(o, Literal) for p in LABELS for o in self.objects(s, p))
 
     def is_span(self, s: str) -> bool:
-        return any(t.value == TEXT_SPAN for t in self.objects(s, TYPE))
+        return s in self.spans
 
     def span_of(self, s: str) -> tuple[str, int, int] | None:
         """A span IRI's text IRI, start and end (code points), read from its own triples."""

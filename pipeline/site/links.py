@@ -46,6 +46,8 @@ class Links:
     entities: set[str] = field(default_factory=set)  # IRIs with an entity page
     texts: set[str] = field(default_factory=set)  # text IRIs with a document page
     ontology: dict[str, str] = field(default_factory=dict)  # term IRI → its anchor in the ontology docs
+    _folders: dict[str, str] = field(default_factory=dict, repr=False)
+    _labels: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, g: SiteGraph, vocab: Vocabulary, texts: set[str], page_classes: AbstractSet[str] = frozenset()) -> Links:
@@ -60,8 +62,11 @@ class Links:
 
     # ------------------------------------------------------------------ files
     def folder(self, iri: str) -> str:
-        folder = iri_path(iri, self.g.base)
-        assert folder is not None, iri
+        folder = self._folders.get(iri)
+        if folder is None:
+            found = iri_path(iri, self.g.base)
+            assert found is not None, iri
+            folder = self._folders[iri] = found
         return folder
 
     def file_of(self, iri: str) -> str | None:
@@ -89,9 +94,13 @@ class Links:
     def labels(self, iri: str) -> dict[str, str]:
         """A node's name per language: its labels; for a text, its document's; for a page-less
         record, its class and marker; an ontology term's label; else the IRI's CURIE."""
-        found = self.g.labels(iri)
+        found = self.g.labels(iri) or self._labels.get(iri)
         if found:
             return found
+        found = self._labels[iri] = self._made_labels(iri)
+        return found
+
+    def _made_labels(self, iri: str) -> dict[str, str]:
         if iri in self.texts:
             doc = self.g.iri_objects(iri, ELI + "realizes")
             lang = self.g.first(iri, DCT + "language")

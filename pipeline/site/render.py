@@ -8,6 +8,7 @@ when complete (:func:`pipeline.folders.publish_folder`), as the build does with 
 from __future__ import annotations
 
 import functools
+import html
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from pipeline.site.entity import Row
 from pipeline.site.links import Value
@@ -100,7 +101,7 @@ def json_script(value: Any) -> Markup:
 
 
 def _e(text: object) -> str:
-    return str(escape(text))
+    return html.escape(str(text))
 
 
 def label_html(labels: dict[str, str]) -> Markup:
