@@ -299,7 +299,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation (the dumps are still strictly parsed)")
     b.add_argument("--no-cache", action="store_true", help="extract every document again instead of reusing unchanged ones from .OUT.cache/")
     b.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help="SHACL engine: fast (compiled SPARQL on pyoxigraph, default) or pyshacl (the reference)")
-    from pipeline.sources.documents import DEFAULT_LIMITS
+    from pipeline.sources.limits import DEFAULT_LIMITS
 
     b.add_argument(
         "--max-documents", type=_positive, default=DEFAULT_LIMITS.max_documents, metavar="N",

@@ -296,6 +296,10 @@ class Identifiers:
         return f"{document}/mention/{start}-{end}"
 
     @staticmethod
+    def body_mention(document: str, start: int, end: int) -> str:
+        return f"{document}/body-mention/{start}-{end}"
+
+    @staticmethod
     def role(document: str, code: str, start: int, end: int) -> str:
         return f"{document}/role/{code}/{start}-{end}"
 

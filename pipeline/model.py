@@ -116,6 +116,15 @@ class ConceptMention(_Record):
     provision: int | None = Field(default=None, description="Index into the document's provisions, if inside one.")
 
 
+class BodyMention(_Record):
+    """An organization (body, organ, agency) named in a text."""
+
+    container: str = Field(description="IRI of the document or annex part that names it.")
+    org: str = Field(description="Organization slug (id/org/{slug}).")
+    span: Span = Field(description="The name as written.")
+    provision: int | None = Field(default=None, description="Index into the document's provisions, if inside one.")
+
+
 class RoleStatement(_Record):
     """A statement of ITU's role in a WSIS action line (facilitator, co-facilitator, partner)."""
 
@@ -194,6 +203,7 @@ class Mandate(_Record):
     frequency: str | None = Field(default=None, description="Code of the EU frequency table (ANNUAL), if stated.")
     action_lines: tuple[str, ...] = Field(default=(), description="Action line codes named in the same paragraph (C5).")
     sdgs: tuple[int, ...] = Field(default=(), description="SDG numbers named in the same paragraph.")
+    fingerprint: tuple[str, ...] = Field(default=(), description="MinHash of the request's character bigrams ('i:hex'), for finding repeats.")
 
 
 class BuildWarning(_Record):
@@ -222,4 +232,5 @@ class DocumentExtraction(_Record):
     initiatives: tuple[RegionalInitiative, ...] = Field(default=(), description="Regional initiatives.")
     priorities: tuple[RegionalPriority, ...] = Field(default=(), description="Regional priorities.")
     mandates: tuple[Mandate, ...] = Field(default=(), description="Mandates, in text order.")
+    bodies: tuple[BodyMention, ...] = Field(default=(), description="Organizations named, in text order.")
     warnings: tuple[BuildWarning, ...] = Field(default=(), description="What could not be normalized.")

@@ -52,6 +52,7 @@ UNLABELLED = {
     "http://data.europa.eu/eli/ontology#LegalExpression", ONTOLOGY_NS + "TextSpan", ONTOLOGY_NS + "PreambularClause",
     ONTOLOGY_NS + "OperativeParagraph", ONTOLOGY_NS + "Footnote", "http://purl.org/spar/cito/Citation",
     ONTOLOGY_NS + "ConceptMention", ONTOLOGY_NS + "RoleStatement", ONTOLOGY_NS + "NumberedParagraph", ONTOLOGY_NS + "Mandate",
+    ONTOLOGY_NS + "BodyMention",
 }
 
 

@@ -122,6 +122,8 @@ def test_spaces_inside_numbers_and_brackets():
     ("第75号决议（WTSA-08）", "itu/wtsa/res/75/2008"),
     ("第130号决议（PP-14）", "itu/pp/res/130/2014"),
     ("第75号决议（WTSA-20）", "itu/wtsa/res/75/2022"),  # WTSA-20 met in 2022
+    ("第1号决议（WTSA-2000）", "itu/wtsa/res/1/2000"),
+    ("ITU-R第49号决议（RA-2000）", "itu/ra/res/49/2000"),
 ])
 def test_conference_code_in_the_bracket(written, iri):
     ex = extract(f"1.1 根据{written}开展工作。\n")
@@ -147,6 +149,24 @@ def test_conferences_since_1989_resolve(written, iri):
     ex = extract(f"1.1 根据{written}开展工作。\n")
     assert cited(ex) == ([iri] if iri else [])
     assert bool(ex.warnings) == (iri is None)
+
+
+@pytest.mark.parametrize("written", [
+    "世界无线电通信大会第95号决议（2019年，沙姆沙伊赫）",  # WRC-19 met with RA-19: not an RA resolution
+    "第95号决议（2019年，沙姆沙伊赫）",  # RA-19 or WRC-19: the bracket alone cannot tell
+    "第95号决议（WRC-07，修订版）",
+    "WRC-19第1号决议",
+])
+def test_world_radiocommunication_conference_resolutions_are_never_given_to_the_assembly(written):
+    ex = extract(f"1.1 根据{written}开展工作。\n")
+    assert cited(ex) == []
+    assert ex.warnings
+
+
+def test_radiocommunication_assembly_named_before_its_number():
+    ex = extract("1.1 无线电通信全会有关WSIS的ITU-R第61-2号决议（2019年，沙姆沙伊赫，修订版）。\n")
+    assert cited(ex) == ["itu/ra/res/61/2019"]
+    assert not ex.warnings
 
 
 def test_organ_and_year_certain_but_meeting_unknown_gives_the_version_and_warns():
@@ -246,6 +266,12 @@ def test_general_assembly_decision_has_no_template():
     ex = extract("回顾大会第72/541号决定。\n", key=UN_KEY, kind="draft resolution")
     assert cited(ex) == []
     assert ex.warnings
+
+
+def test_special_session_symbols_name_the_resolution():
+    ex = extract("见A/RES/ES-10/23和A/RES/S-27/2。\n", key=UN_KEY, kind="draft resolution")
+    assert cited(ex) == ["un/A/RES/ES-10/23", "un/A/RES/S-27/2"]
+    assert {c.cited.kind for c in ex.citations} == {"unga_resolution"}
 
 
 def test_resolution_symbols_name_the_resolution():

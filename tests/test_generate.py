@@ -72,6 +72,10 @@ def test_the_key_is_not_trivial(corpus_dir: Path) -> None:
     assert any(" (Rev." in e for e in exact), "a space inside an ITU symbol"
     assert any("L. " in e for e in exact), "a space inside a UN symbol"
     assert {r.role for d in docs for r in d.roles} == {"facilitator", "co-facilitator", "partner"}
+    mandates = [m for d in docs for m in d.mandates]
+    assert {m.verb for m in mandates} >= {"instructs", "requests", "calls-upon", "encourages", "urges", "invites"}
+    assert any(m.embedded for m in mandates)
+    assert any(m.document.startswith(IDS.id("itu/doc/")) for m in mandates)
     assert any(c.verb for d in docs for c in d.citations)
     assert any(c.verb is None for d in docs for c in d.citations)
 

@@ -320,6 +320,9 @@ def test_generated_corpus_cites_by_name_in_every_form(tmp_path) -> None:
     assert any(not e.startswith(("《", "“")) and not e.isdigit() for e in exact), "a title without marks"
     assert any("-" in e and e.endswith("段") for e in exact), "a range of paragraphs"
     assert {c.split("/")[0] for c in cited} >= {"un", "itu", "wsis", "instrument"}
-    texts = "".join(v.decode("utf-8") for k, v in corpus.files.items() if k.endswith(".txt"))
+    # each trap is drawn a few times per 400 documents: look for them in a bigger corpus (generation
+    # only), so that a change elsewhere in the generator's draws cannot make one disappear
+    bigger = generate_corpus(1500, seed=8, ids=IDS)
+    texts = "".join(v.decode("utf-8") for k, v in bigger.files.items() if k.endswith(".txt"))
     assert all(trap in texts for trap in ("缔约方大会", "《2023年可持续发展筹资报告》", "届会议", "章", "https://"))
     assert [p for p in check_corpus(tmp_path, IDS) if "named_citation" in p or "title" in p] == []

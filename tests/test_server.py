@@ -171,3 +171,12 @@ def test_build_is_needed_before_serving(tmp_path: Path):
     from pipeline.cli import main
 
     assert main(["serve", "--out", str(tmp_path / "nothing"), "--store", str(tmp_path / "s")]) == 2
+
+
+def test_comment_words_do_not_make_a_select_an_update(served):
+    """Regression: SPARQLWrapper read "addressee" in a header comment as ADD and sent the query
+    as an update (Oxigraph: "expected VERSION"); select() now says it is a SELECT."""
+    _, endpoint = served
+    names, rows = endpoint.select("# param: addressee iri\n# note: drop, load, copy\nSELECT (1 AS ?one) WHERE {}\n")
+    assert names == ["one"]
+    assert rows[0]["one"]["value"] == "1"

@@ -153,6 +153,40 @@ class Numbers(_Strict):
     hrc_session: tuple[int, int] = Field(description="Human Rights Council sessions.")
 
 
+class Addressee(_Strict):
+    """An addressee as a generated text writes it, and the organization it is."""
+
+    text: str = Field(min_length=1, description="As written (电信发展局局长, 所有利益攸关方).")
+    org: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="Organization slug (organizations.yaml).")
+
+
+class MandateHeading(_Strict):
+    """An ITU operative heading (or Council document line) that asks its addressees to act."""
+
+    heading: str = Field(default="", description="The heading as written (one of itu_operative_headings).")
+    line: str = Field(default="", description="The line as written (one of council_heading_lines).")
+    verb: str = Field(description="Clause-verb concept slug (instructs, requests…).")
+    addressees: list[Addressee] = Field(min_length=1, description="In the order the heading names them.")
+
+
+class UnVerb(_Strict):
+    """An operative verb that makes a UN paragraph a request."""
+
+    text: str = Field(min_length=1, description="As written.")
+    verb: str = Field(description="Clause-verb concept slug.")
+    bold: bool = Field(default=True, description="Written in bold (**促请**) or plain (请).")
+
+
+class UnMandates(_Strict):
+    """How UN draft resolutions carry mandates."""
+
+    share: float = Field(ge=0, le=1, description="Share of operative paragraphs that are requests.")
+    embedded_share: float = Field(ge=0, le=1, description="Share of the other operative paragraphs ending with a request.")
+    verbs: list[UnVerb] = Field(min_length=1, description="Verbs that open a request paragraph.")
+    embedded: list[UnVerb] = Field(min_length=1, description="Words that open an embedded request (并请).")
+    addressees: list[Addressee] = Field(min_length=1, description="Who is asked.")
+
+
 class CorpusVocabulary(_Strict):
     """``seeds/generator/corpus.yaml``: the words and shapes of generated documents."""
 
@@ -176,15 +210,18 @@ class CorpusVocabulary(_Strict):
     citation_phrases: list[str] = Field(description="How a citation sits in its phrase ({prefix} {core} {topic}).")
     itu_preamble_headings: list[str] = Field(description="Preamble heading verbs of ITU resolutions.")
     itu_operative_headings: list[str] = Field(description="Operative headings of ITU resolutions.")
+    mandate_headings: list[MandateHeading] = Field(description="Operative headings that give mandates.")
     itu_operative_leads: list[str] = Field(description="Openings of numbered operative items.")
     un_preamble_verbs_bold: list[str] = Field(description="UN preamble verbs written in bold.")
     un_preamble_verbs_plain: list[str] = Field(description="UN preamble verbs written plain.")
     un_operative_verbs_bold: list[str] = Field(description="UN operative verbs written in bold.")
     un_operative_verbs_plain: list[str] = Field(description="UN operative verbs written plain.")
+    un_mandates: UnMandates = Field(description="Mandates of UN draft resolutions.")
     un_committees: list[Committee] = Field(min_length=1, description="Main Committees of the General Assembly.")
     prose_sections: list[str] = Field(description="Section titles of prose documents.")
     prose_leads: list[str] = Field(description="Openings of prose sentences.")
     council_heading_lines: list[str] = Field(description="Lines that open a Council document.")
+    council_request: MandateHeading = Field(description="The request line of council_heading_lines and its mandate.")
     topics: list[Topic] = Field(min_length=1, description="Subjects of documents and citations.")
     fillers: list[str] = Field(min_length=1, description="Clause bodies that carry no fact.")
     notations: Notations = Field(description="How each citation notation is written.")
@@ -249,7 +286,25 @@ def load_vocabulary(ref: Reference, path: Path = VOCABULARY) -> CorpusVocabulary
     for heading in [*vocab.itu_operative_headings, *vocab.un_operative_verbs_plain]:
         if not heading.startswith(tuple(ref.vocabulary.operative_verbs)):
             raise InputError(path, f"operative heading {heading!r} does not start with an operative_verbs entry of extraction.yaml")
+    _check_mandates(vocab, ref, path)
     return vocab
+
+
+def _check_mandates(vocab: CorpusVocabulary, ref: Reference, path: Path) -> None:
+    """Mandate headings are headings the generator writes, and name known verbs and organizations."""
+    for m in vocab.mandate_headings:
+        if m.heading not in vocab.itu_operative_headings:
+            raise InputError(path, f"mandate heading {m.heading!r} is not one of itu_operative_headings")
+    if vocab.council_request.line not in vocab.council_heading_lines:
+        raise InputError(path, f"council_request line {vocab.council_request.line!r} is not one of council_heading_lines")
+    verbs = [m.verb for m in [*vocab.mandate_headings, vocab.council_request]] + [v.verb for v in [*vocab.un_mandates.verbs, *vocab.un_mandates.embedded]]
+    orgs = [a.org for m in [*vocab.mandate_headings, vocab.council_request] for a in m.addressees] + [a.org for a in vocab.un_mandates.addressees]
+    bad = next((v for v in verbs if v not in ref.clause_verb_by_slug), None)
+    if bad:
+        raise InputError(path, f"mandate verb {bad!r} is not a clause verb of seeds/reference/clause-verbs.yaml")
+    bad = next((o for o in orgs if o not in ref.org_by_slug), None)
+    if bad:
+        raise InputError(path, f"addressee {bad!r} is not an organization of seeds/reference/organizations.yaml")
 
 
 # ------------------------------------------------------------------------------ answer key
@@ -278,6 +333,16 @@ class ExpectedRole(_Strict):
     role: RoleName = Field(description="The role stated.")
 
 
+class ExpectedMandate(_Strict):
+    """A request the generator wrote: one per addressee."""
+
+    document: str = Field(description="IRI of the issuing document.")
+    verb: str = Field(description="Clause-verb concept slug (instructs, requests…).")
+    addressee: str = Field(description="IRI of the addressee organization.")
+    exact: str = Field(description="The addressee as written.")
+    embedded: bool = Field(description="Made inside a paragraph (…，并请…) rather than by its heading or lead verb.")
+
+
 class ExpectedDocument(_Strict):
     """What one generated document cites, mentions and mandates, in canonical order."""
 
@@ -287,6 +352,7 @@ class ExpectedDocument(_Strict):
     named_citations: list[ExpectedCitation] = Field(default_factory=list, description="One entry per citation of an instrument by title.")
     mentions: list[ExpectedMention] = Field(description="One entry per mention written.")
     roles: list[ExpectedRole] = Field(description="One entry per (action line, role) stated by one phrase.")
+    mandates: list[ExpectedMandate] = Field(default_factory=list, description="One entry per request and addressee.")
 
 
 class AnswerKey(_Strict):
@@ -334,6 +400,12 @@ class _Document:
     mentions: list[ExpectedMention] = field(default_factory=list)
     roles: list[ExpectedRole] = field(default_factory=list)
     named_citations: list[ExpectedCitation] = field(default_factory=list)
+    mandates: list[ExpectedMandate] = field(default_factory=list)
+
+    def mandate(self, verb: str, addressees: list[Addressee], ids: Identifiers, *, embedded: bool = False) -> None:
+        """Keep one request to each of ``addressees``."""
+        self.mandates += [ExpectedMandate(document=self.iri, verb=verb, addressee=ids.org(a.org), exact=a.text, embedded=embedded)
+                          for a in addressees]
 
     def record(self, phrase: Phrase, verb: str | None, itu: str) -> None:
         """Keep the facts of a phrase placed under ``verb``."""
@@ -352,6 +424,10 @@ class Composer:
         # only conferences a year-and-place bracket names unambiguously (not Dubai 2012: WTSA-12 and WCIT-12)
         self.versions = [c for c in ref.conferences if c.organ in _ITU_ORGANS and c.city
                          and ref.conference_at(c.year, self.city(c), RESOLUTION_ORGANS) == c]
+        # with the organ named before it, a bracket may name a place and year shared with another
+        # organ (every RA meets with a WRC)
+        self.versions_named = [c for c in ref.conferences if c.organ in _ITU_ORGANS and c.city
+                               and ref.conference_at(c.year, self.city(c), {c.organ}) == c]
         self.councils = [c for c in ref.conferences if c.organ == "council"]
         self.wtpfs = [c for c in ref.conferences if c.organ == "wtpf" and c.city]
         self.roles = sorted(ref.vocabulary.role_terms, key=lambda t: t.text)
@@ -410,7 +486,7 @@ class Composer:
 
     def itu_version(self, *, prefixed: bool) -> _Cite:
         """第71号决议（2018年，迪拜，修订版）, with or without its organ words before it."""
-        conference = self.pick(self.versions)
+        conference = self.pick(self.versions_named if prefixed else self.versions)
         n = self.between(self.vocab.numbers.itu_resolution)
         core = self.digits(self._resolution_number(conference.organ, n) + self._bracket(conference))
         words = [p.text for p in self.vocab.version_prefixes if p.organ == conference.organ]
@@ -800,6 +876,7 @@ def _resolution(c: Composer, file: str, numbering: _Numbering) -> GeneratedDocum
     doc.lines += [f"## {c.vocab.notations.itu_resolution.format(n=n)}{c._bracket(conference)}", "",
                   f"### {topic.zh}", "", f"{conference.label_zh}，", ""]
     footnotes: list[tuple[Phrase, str]] = []
+    mandates = {m.heading: m for m in c.vocab.mandate_headings}
     headings = [(v, "preamble") for v in c.rng.sample(c.vocab.itu_preamble_headings, c.between(sizes.itu_preamble_headings))]
     headings += [(v, "operative") for v in c.rng.sample(c.vocab.itu_operative_headings, c.between(sizes.itu_operative_headings))]
     for h, (verb, part) in enumerate(headings):
@@ -817,6 +894,8 @@ def _resolution(c: Composer, file: str, numbering: _Numbering) -> GeneratedDocum
             marker = f"- {chr(ord('a') + i)})" if part == "preamble" else str(i + 1)
             doc.lines += [f"{marker} {body.text}{end}", ""]
             doc.record(body, verb, c.itu_org)
+            if part == "operative" and verb in mandates:
+                doc.mandate(mandates[verb].verb, mandates[verb].addressees, c.ids)
     if footnotes:
         doc.lines += ["---", ""]
         for k, (body, verb) in enumerate(footnotes, 1):
@@ -859,6 +938,8 @@ def _draft_resolution(c: Composer, file: str, numbering: _Numbering) -> Generate
         else:
             verb = c.pick(c.vocab.un_operative_verbs_bold if bold else c.vocab.un_operative_verbs_plain)
         body = c.item("un", None)
+        if part == "operative":
+            verb, bold, body = _un_request(c, doc, verb, bold, body)
         lead = f"**{verb}**" if bold else verb
         end = "," if part == "preamble" else ("。" if k == len(paragraphs) - 1 else "；")
         note: Phrase | None = None
@@ -878,6 +959,21 @@ def _draft_resolution(c: Composer, file: str, numbering: _Numbering) -> Generate
     return _finish(doc, entry)
 
 
+def _un_request(c: Composer, doc: _Document, verb: str, bold: bool, body: Phrase) -> tuple[str, bool, Phrase]:
+    """Make a UN operative paragraph a request (**促请**所有利益攸关方…), or end it with one of
+    its own (…，并请秘书长…), or leave it; the mandates go into the answer key."""
+    um = c.vocab.un_mandates
+    if c.rng.random() < um.share:
+        ask, who = c.pick(um.verbs), c.pick(um.addressees)
+        doc.mandate(ask.verb, [who], c.ids)
+        return ask.text, ask.bold, Phrase(who.text + c.filler())
+    if c.rng.random() < um.embedded_share:
+        ask, who = c.pick(um.embedded), c.pick(um.addressees)
+        doc.mandate(ask.verb, [who], c.ids, embedded=True)
+        return verb, bold, body + f"，{ask.text}{who.text}{c.filler()}"
+    return verb, bold, body
+
+
 def _prose(c: Composer, file: str, numbering: _Numbering, kind: Kind) -> GeneratedDocument:
     """A Council document (004 style) or a report (003 style): numbered paragraphs of prose.
 
@@ -894,6 +990,9 @@ def _prose(c: Composer, file: str, numbering: _Numbering, kind: Kind) -> Generat
                       c.vocab.council_heading_lines[3], "；".join(r.text for r in refs), ""]
         for r in refs:
             doc.record(r, None, c.itu_org)
+        request = c.vocab.council_request
+        if request.line in c.vocab.council_heading_lines[1:3]:
+            doc.mandate(request.verb, request.addressees, c.ids)
     else:
         doc.lines += [f"提交{council.label_zh}的国际电联秘书长报告：{topic.zh}", "", "1. 前言", ""]
     for p in range(c.between(sizes.prose_paragraphs)):
@@ -923,6 +1022,7 @@ def _finish(doc: _Document, entry: dict[str, str]) -> GeneratedDocument:
         named_citations=sorted(doc.named_citations, key=lambda x: (x.citing, x.cited, x.exact, x.verb or "")),
         mentions=sorted(doc.mentions, key=lambda x: (x.container, x.concept, x.exact)),
         roles=sorted(doc.roles, key=lambda x: (x.agent, x.action_line, x.role)),
+        mandates=sorted(doc.mandates, key=lambda x: (x.document, x.verb, x.addressee, x.exact, x.embedded)),
     )
     return GeneratedDocument(entry=entry, text="\n".join(doc.lines).rstrip("\n") + "\n", expected=expected)
 
@@ -1000,13 +1100,15 @@ def observed(ex: DocumentExtraction, ids: Identifiers) -> ExpectedDocument:
         named_citations=[ExpectedCitation(citing=c.citing, cited=c.cited.iri, exact=c.span.exact, verb=c.verb) for c in ex.named_citations],
         mentions=[ExpectedMention(container=m.container, concept=concept[m.scheme](m.code), exact=m.span.exact) for m in ex.mentions],
         roles=[ExpectedRole(agent=ids.org(r.agent), action_line=ids.action_line(r.code), role=r.role) for r in ex.roles],
+        mandates=[ExpectedMandate(document=ex.provisions[m.provision].container, verb=m.verb, addressee=ids.org(m.addressee),
+                                  exact=m.addressee_span.exact, embedded=m.embedded) for m in ex.mandates],
     )
 
 
 def differences(expected: ExpectedDocument, got: ExpectedDocument) -> list[str]:
     """Readable multiset differences: ``missing`` (in the key, not extracted), ``unexpected`` (the reverse)."""
     out = []
-    for name in ("citations", "named_citations", "mentions", "roles"):
+    for name in ("citations", "named_citations", "mentions", "roles", "mandates"):
         want = Counter(getattr(expected, name))
         have = Counter(getattr(got, name))
         out += [f"{expected.key}: missing {name[:-1]} {r.model_dump()}" for r in sorted(want - have, key=repr)]

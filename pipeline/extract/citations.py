@@ -89,12 +89,15 @@ _LETTERED_LAST = re.compile(r"^(?P<head>.*/[A-Za-z]+\.)(?P<n>\d+)$")
 _YEAR_CITY = re.compile(r"^(?P<year>\d{4})年,(?P<city>[^,]+?)$")
 _YEAR_ONLY = re.compile(r"^(?P<year>\d{4})年$")
 _SESSION_CODE = re.compile(r"^C(?P<yy>\d{2})$")
-_CONFERENCE_CODE = re.compile(r"^(?P<organ>PP|WTDC|WTSA|RA|WTPF|WCIT)-(?P<yy>\d{2})$")
+_CONFERENCE_CODE = re.compile(r"^(?P<organ>PP|WTDC|WTSA|RA|WRC|WTPF|WCIT)-(?P<yy>\d{2}|20\d{2})$")
 _CLAUSE_END = "。;\n"
 #: Organs whose meetings adopt numbered resolutions or decisions: a year-and-place bracket after
-#: 第N号决议 names one of these (WSIS summits and WTPFs adopt none). WCIT is kept so that Dubai
-#: 2012 (WTSA-12 and WCIT-12) stays ambiguous without an organ named before it.
-RESOLUTION_ORGANS = frozenset({"pp", "wtdc", "wtsa", "ra", "wcit", "council"})
+#: 第N号决议 names one of these (WSIS summits and WTPFs adopt none). WRC and WCIT are kept so
+#: that a place and year they share with an RA or WTSA (every WRC meets with an RA; Dubai 2012
+#: held WTSA-12 and WCIT-12) stays ambiguous without an organ named before it.
+RESOLUTION_ORGANS = frozenset({"pp", "wtdc", "wtsa", "ra", "wrc", "wcit", "council"})
+#: Organs whose resolutions have an identifier template (docs/identifiers.md).
+TEMPLATED_ORGANS = frozenset({"pp", "wtdc", "wtsa", "ra", "council"})
 _FIRST_ECOSOC_YEAR = 1946
 _MARKER_REACH = 3
 
@@ -353,6 +356,10 @@ class _Scanner:
         prefix_organ = before[1] if before and before[0] == "itu" else None
         if prefix_organ == "@adopting":
             prefix_organ = ctx.adopting.organ if ctx.adopting else None
+        if prefix_organ in ("wrc", "wcit"):
+            found.claim(start, end)
+            found.warn(start, f"{written!r}: a {prefix_organ.upper()} resolution (no identifier template for its resolutions); not cited")
+            return
         version = self._version(paren or "", prefix_organ, is_decision, written, start) if versioned else (None, None)
         if version is None:
             found.claim(start, end)
@@ -372,6 +379,10 @@ class _Scanner:
         if organ is None:
             found.claim(start, end)
             found.warn(start, f"cannot tell which ITU organ adopted {written!r} (no organ named before it, no year and place)")
+            return
+        if organ not in TEMPLATED_ORGANS:
+            found.claim(start, end)
+            found.warn(start, f"{written!r}: a resolution of {organ} (no identifier template for its resolutions); not cited")
             return
         if conference and prefix_organ and prefix_organ != conference.organ and not is_decision:
             found.warn(start, f"{written!r}: the organ named before it ({prefix_organ}) differs from the bracket's conference ({conference.slug}); used the bracket")

@@ -27,8 +27,10 @@ from pipeline.sources.reference import ClauseVerb, Organization, Reference
 
 _MODIFIER_MAX = 30  # characters of a modifier before an addressee (协助实施…行动方针的联合国系统实体)
 _YEAR = re.compile(r"\d{4}年")
-_CLAUSE_STOP = ",;:。"
+_CLAUSE_STOP = ",;:。《"  # a modifier of an addressee stops at a clause end or a title (《2015年后的WSIS愿景》)
 _PAREN_MAX = 12
+#: After a name: 大会第70/125号决议, 大会ES-11/26号决议, 秘书长的报告, 大会关于…的决议 make it an owner, not an addressee.
+_NOT_ADDRESSEE_AFTER = re.compile(r"(?:的|第|有关|关于|ES-\d|\d)")
 
 
 @dataclass(frozen=True)
@@ -194,18 +196,27 @@ class ClauseReader:
         return None
 
     def addressee_after_verb(self, text: str, pos: int, family: str) -> Addressee | None:
-        """The first addressee after a verb: right at ``pos``, or after a modifier (…的, 2025年)."""
-        hit = self.name_at(text, pos, family)
+        """The first addressee after a verb: right at ``pos``, or after a modifier (…的, 2025年).
+
+        A name followed by 的, 第, 有关, 关于 or a resolution number is not an addressee but the
+        owner of what follows (请大会第70/125号决议…, 大会ES-11/26号决议, 秘书长的报告…, 大会有关…的
+        决议: a citation or a possessive after the verb); a modifier never spans a title
+        (鼓励《2015年后的WSIS愿景》 names no addressee).
+        """
+        def usable(hit: Addressee | None) -> Addressee | None:
+            return hit if hit and not _NOT_ADDRESSEE_AFTER.match(text, hit.end) else None
+
+        hit = usable(self.name_at(text, pos, family))
         if hit:
             return hit
         year = _YEAR.match(text, pos)
-        if year and (hit := self.name_at(text, year.end(), family)):
+        if year and (hit := usable(self.name_at(text, year.end(), family))):
             return hit
         limit = min(len(text), pos + _MODIFIER_MAX)
         for i in range(pos, limit):
             if text[i] in _CLAUSE_STOP:
                 return None
-            if text[i] == "的" and (hit := self.name_at(text, i + 1, family)):
+            if text[i] == "的" and (hit := usable(self.name_at(text, i + 1, family))):
                 return hit
         return None
 

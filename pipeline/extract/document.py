@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pipeline.extract.bodies import extract_bodies
 from pipeline.extract.citations import CitationContext, extract_citations
 from pipeline.extract.clauses import citation_verb_concepts, with_verb_concepts
 from pipeline.extract.concepts import extract_mentions
@@ -101,5 +102,6 @@ def extract_document(source: SourceText, ref: Reference, ids: Identifiers) -> Do
         initiatives=tuple(initiatives),
         priorities=tuple(extract_priorities(source, view, meetings)),
         mandates=tuple(mandates),
+        bodies=tuple(extract_bodies(source, view, ref, family, container_at, provs)),
         warnings=tuple(sorted((*warnings, *named_warnings, *ri_warnings, *m_warnings), key=lambda w: (w.line, w.message))),
     )

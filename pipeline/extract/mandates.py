@@ -25,6 +25,7 @@ about and not recorded: the mandate is that other text's.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,6 +50,30 @@ _SESSION = re.compile(r"第[一二三四五六七八九十百]+届会议")
 _CLAUSE_END = ",;。:"
 _ADDRESSEE_LIKE_WINDOW = 8
 _NEXT = "下届"
+_MINHASHES = 16  # values per fingerprint: similarity is estimated in steps of 1/16
+_SHINGLE = 3  # characters per shingle
+_SHINGLE_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+def fingerprint(task: str) -> tuple[str, ...]:
+    """MinHash of the character trigrams of a request's task (what is asked, without verb and
+    addressee): ``_MINHASHES`` values "i:hex". Two requests share about J·16 values, J the
+    Jaccard similarity of their trigram sets (Broder 1997), so a repeated request shares most
+    and one on the same topic a few (trigrams, not bigrams: the stock phrases of these texts,
+    新的和新兴电信/ICT服务和技术, make bigram sets of unrelated requests overlap); a query
+    ranks pairs by shared values without comparing texts. Punctuation, spaces and markup do
+    not count; the hash (BLAKE2b) is stable across runs.
+    """
+    chars = "".join(_SHINGLE_CHARS.findall(task))
+    shingles = {chars[i:i + _SHINGLE] for i in range(len(chars) - _SHINGLE + 1)} or ({chars} if chars else set())
+    if not shingles:
+        return ()
+    out = []
+    for i in range(_MINHASHES):
+        salt = i.to_bytes(2, "big")
+        low = min(hashlib.blake2b(s.encode(), digest_size=4, salt=salt).digest() for s in shingles)
+        out.append(f"{i}:{low.hex()}")
+    return tuple(out)
 
 
 @dataclass
@@ -230,6 +255,8 @@ class _Extractor:
             goals = tuple(dict.fromkeys(int(m.code) for m in mentions if m.provision in r.groups and m.scheme == "sdg"))
             frequency = next((code for word, code in self.frequencies if word in body), None)
             where = r.addressee_text or c
+            task = body if r.addressee_text is not None else c.text[r.addressees[-1].end:r.end]
+            print_ = fingerprint(task)
             issuer, year = issuer_of(p.container)
             for a in r.addressees:
                 concept = self.reader.concept(r.verb, "operative", r.family, a.org)
@@ -243,7 +270,7 @@ class _Extractor:
                     addressee_span=span(self.source, where.start_of(a.start), where.end_of(a.end)),
                     span=span(self.source, start, end), embedded=r.embedded, issuer=issuer, year=year,
                     reports_to=reports_to, reports_through=through, deadline=deadline or until, deadline_date=date,
-                    deadline_event=event, frequency=frequency, action_lines=codes, sdgs=goals,
+                    deadline_event=event, frequency=frequency, action_lines=codes, sdgs=goals, fingerprint=print_,
                 ))
         return out
 

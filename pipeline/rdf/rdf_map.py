@@ -263,6 +263,15 @@ class Mapper:
             g.add(iri, W + "sentence", ids.span(text, m.sentence.start, m.sentence.end))
             prov(iri, m.span)
             g.add(m.container, W + "mentions", concept)
+        for b in ex.bodies:
+            iri = ids.body_mention(doc, b.span.start, b.span.end)
+            g.types(iri, W + "BodyMention")
+            g.add(iri, W + "mentionedIn", b.container)
+            g.add(iri, W + "organization", ids.org(b.org))
+            if b.provision is not None:
+                g.add(iri, W + "inProvision", provision_iris[b.provision])
+            prov(iri, b.span)
+            g.add(b.container, W + "mentionsOrganization", ids.org(b.org))
         for r in ex.roles:
             iri = ids.role(doc, r.code, r.span.start, r.span.end)
             g.types(iri, W + "RoleStatement")
@@ -427,6 +436,8 @@ class Mapper:
             g.add(iri, W + "concernsActionLine", ids.action_line(code))
         for goal in md.sdgs:
             g.add(iri, W + "concernsGoal", ids.sdg(goal))
+        for value in md.fingerprint:
+            g.add(iri, W + "minHash", _lit(value))
         prov(iri, md.span)
 
     def describe_instrument(self, g: _Graph, ins: Instrument) -> None:

@@ -25,20 +25,25 @@ Counts are ``xsd:integer`` (what SPARQL's COUNT returns, kept as written by ever
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from pipeline.rdf.rdf_map import CITO, ELI, RDF, XSD, W
 
 #: The graph of build-time aggregates (``{base}graph/statistics``).
 STATISTICS = "statistics"
-_IRI = rb"<([^>]*)>"
 
 
-def _pairs(lines: bytes, predicate: str) -> list[tuple[bytes, bytes]]:
-    """(subject, object) IRIs of every line with ``predicate`` and an IRI object."""
-    pattern = re.compile(rb"^" + _IRI + rb" <" + re.escape(predicate.encode()) + rb"> " + _IRI + rb" \.$", re.MULTILINE)
-    return pattern.findall(lines)
+def _pairs(lines: bytes, predicates: tuple[str, ...]) -> dict[str, list[tuple[bytes, bytes]]]:
+    """(subject, object) IRIs of every line with one of ``predicates`` and an IRI object, by
+    predicate: one pass over the lines (a regular expression per predicate over the whole
+    union cost 17 % of a 10k-document build)."""
+    wanted: dict[bytes, list[tuple[bytes, bytes]]] = {f"<{p}>".encode(): [] for p in predicates}
+    for line in lines.splitlines():
+        subject, predicate, rest = line.split(b" ", 2)
+        found = wanted.get(predicate)
+        if found is not None and rest.startswith(b"<"):
+            found.append((subject[1:-1], rest[1 : rest.index(b">")]))
+    return {p: wanted[f"<{p}>".encode()] for p in predicates}
 
 
 def _count(subject: bytes, predicate: str, n: int) -> bytes:
@@ -47,12 +52,14 @@ def _count(subject: bytes, predicate: str, n: int) -> bytes:
 
 def statistics_lines(union: bytes) -> bytes:
     """The statistics graph's sorted, unique N-Triples lines, from the union's lines."""
+    found = _pairs(union, (ELI + "is_member_of", ELI + "is_part_of", CITO + "hasCitedEntity", CITO + "hasCitingEntity",
+                           W + "concept", W + "mentionedIn", RDF + "type"))
     parents: dict[bytes, set[bytes]] = defaultdict(set)  # a version's work, a provision's instrument
     for predicate in ("is_member_of", "is_part_of"):
-        for child, parent in _pairs(union, ELI + predicate):
+        for child, parent in found[ELI + predicate]:
             parents[child].add(parent)
-    cited = dict(_pairs(union, CITO + "hasCitedEntity"))
-    citing = dict(_pairs(union, CITO + "hasCitingEntity"))
+    cited = dict(found[CITO + "hasCitedEntity"])
+    citing = dict(found[CITO + "hasCitingEntity"])
     citations: dict[bytes, int] = defaultdict(int)
     citers: dict[bytes, set[bytes]] = defaultdict(set)
     for record, entity in cited.items():
@@ -67,8 +74,8 @@ def statistics_lines(union: bytes) -> bytes:
     heads = {node for entity in cited.values() for node in (parents.get(entity) or {entity})}
     ranked = sorted(heads, key=lambda x: (-len(citers[x]), -citations[x], x))
     out += [_count(node, "citationRank", rank) for rank, node in enumerate(ranked, 1)]
-    concept = dict(_pairs(union, W + "concept"))
-    mentioned_in = dict(_pairs(union, W + "mentionedIn"))
+    concept = dict(found[W + "concept"])
+    mentioned_in = dict(found[W + "mentionedIn"])
     mentions: dict[bytes, int] = defaultdict(int)
     mentioners: dict[bytes, set[bytes]] = defaultdict(set)
     for record, node in concept.items():
@@ -77,6 +84,6 @@ def statistics_lines(union: bytes) -> bytes:
             mentioners[node].add(mentioned_in[record])
     for node, n in mentions.items():
         out += [_count(node, "mentionCount", n), _count(node, "mentioningEntityCount", len(mentioners[node]))]
-    documents = sorted(s for s, o in _pairs(union, RDF + "type") if o == (W + "SourceDocument").encode())
+    documents = sorted(s for s, o in found[RDF + "type"] if o == (W + "SourceDocument").encode())
     out += [_count(doc, "listingPosition", i) for i, doc in enumerate(documents, 1)]
     return b"".join(sorted(set(out)))

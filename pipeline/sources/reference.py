@@ -102,7 +102,7 @@ class Conference(_Strict):
     """An ITU conference or session, keyed by organ, year and city."""
 
     slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="IRI slug under id/event/.")
-    organ: Literal["pp", "wtdc", "wtsa", "ra", "wcit", "wtpf", "wsis", "council"] = Field(description="Organ that meets.")
+    organ: Literal["pp", "wtdc", "wtsa", "ra", "wrc", "wcit", "wtpf", "wsis", "council"] = Field(description="Organ that meets.")
     year: int = Field(ge=1865, le=2100, description="Calendar year it was held.")
     city: str | None = Field(default=None, description="Place slug of the host city.")
     label_en: str = Field(min_length=1, description="English name.")

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 from urllib.parse import quote, urlsplit
 
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper import ASK, JSON, POST, SELECT, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from pipeline.errors import WsisKgError
@@ -38,6 +38,17 @@ ENV_USER = "WSIS_KG_ENDPOINT_USER"
 ENV_PASSWORD = "WSIS_KG_ENDPOINT_PASSWORD"
 #: What a server may answer before we give up; long enough for a million-triple MOVE.
 DEFAULT_TIMEOUT = 120.0
+
+
+def _set_query(sparql: SPARQLWrapper, text: str, kind: str) -> None:
+    """Set a query of a known type (SELECT, ASK) without letting SPARQLWrapper guess it.
+
+    SPARQLWrapper takes the first SPARQL keyword in the text for the query type, in comments
+    too (its comment pattern skips every other comment line), so a header such as "# param:
+    addressee …" reads as ADD and the query is sent as an update, which the store refuses.
+    """
+    sparql.setQuery(text)
+    sparql.queryType = kind
 
 
 class EndpointError(WsisKgError):
@@ -103,7 +114,7 @@ class Endpoint:
         then the merge of exactly those graphs, on any conforming store.
         """
         sparql = self._wrapper()
-        sparql.setQuery(text)
+        _set_query(sparql, text, SELECT)
         sparql.setReturnFormat(JSON)
         for graph in default_graphs:
             sparql.addParameter("default-graph-uri", graph)
@@ -115,7 +126,7 @@ class Endpoint:
     def ask(self, text: str) -> bool:
         """Run an ASK query."""
         sparql = self._wrapper()
-        sparql.setQuery(text)
+        _set_query(sparql, text, ASK)
         sparql.setReturnFormat(JSON)
         result = self._call(self.query_url, lambda: sparql.query().convert())
         if not isinstance(result, dict) or "boolean" not in result:

@@ -37,16 +37,18 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions, RdfFormat, Store, Variable
 
 from pipeline import layout
 from pipeline.errors import QueryError
 from pipeline.identifiers import Identifiers
-from pipeline.store.endpoint import Endpoint
 from pipeline.store.guard import NotLocal, require_local
 from pipeline.store.local import open_built
+
+if TYPE_CHECKING:  # the protocol client (SPARQLWrapper) is imported only by the calls that use it
+    from pipeline.store.endpoint import Endpoint
 
 log = logging.getLogger(__name__)
 
