@@ -1,0 +1,1 @@
+"""Everything that talks to a triple store: canned queries, endpoints, loads, the server."""
