@@ -309,6 +309,10 @@ def test_search_finds_an_instrument_by_its_chinese_and_english_label(site: Path,
         page.press("#q", "Enter")
         hit = page.locator("#label-results a[href$='un/A/RES/70/125/index.html']")
         hit.wait_for(timeout=10_000)
+        # The label hit shows before the text shards finish loading; clicking then aborts their
+        # requests (a flaky "failed request" under load). Let the search finish first, so any
+        # failed request left is a real one.
+        page.wait_for_load_state("networkidle")
         hit.click()
         page.wait_for_url("**/id/un/A/RES/70/125/index.html")
         assert not visit.problems, "\n".join(visit.problems)
